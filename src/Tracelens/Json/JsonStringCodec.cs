@@ -1,0 +1,206 @@
+using System.Globalization;
+using System.Numerics;
+using System.Runtime.Intrinsics;
+using System.Text;
+
+namespace Tracelens.Json;
+
+/// <summary>
+/// String helpers with Python semantics: decoding JSON escapes, counting code points, and the
+/// escaping <c>json.dumps(ensure_ascii=False)</c> applies.
+/// </summary>
+public static class JsonStringCodec
+{
+    /// <summary>Decodes the raw bytes between a JSON string's quotes (escapes included).</summary>
+    public static string Unescape(ReadOnlySpan<byte> raw)
+    {
+        var sb = new StringBuilder(raw.Length);
+        var i = 0;
+        while (i < raw.Length)
+        {
+            var k = raw[i..].IndexOf((byte)'\\');
+            var plainEnd = k < 0 ? raw.Length : i + k;
+            if (plainEnd > i)
+            {
+                sb.Append(Encoding.UTF8.GetString(raw[i..plainEnd]));
+            }
+
+            if (k < 0)
+            {
+                break;
+            }
+
+            i = plainEnd;
+            var c = raw[i + 1];
+            switch (c)
+            {
+                case (byte)'u':
+                    sb.Append((char)int.Parse(Encoding.ASCII.GetString(raw.Slice(i + 2, 4)), NumberStyles.HexNumber, CultureInfo.InvariantCulture));
+                    i += 6;
+                    continue;
+                case (byte)'b': sb.Append('\b'); break;
+                case (byte)'f': sb.Append('\f'); break;
+                case (byte)'n': sb.Append('\n'); break;
+                case (byte)'r': sb.Append('\r'); break;
+                case (byte)'t': sb.Append('\t'); break;
+                default: sb.Append((char)c); break;
+            }
+
+            i += 2;
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>Number of Unicode code points in valid UTF-8 (continuation bytes do not count).</summary>
+    public static int CountCodePoints(ReadOnlySpan<byte> utf8)
+    {
+        var count = utf8.Length;
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var mask = Vector256.Create((byte)0xC0);
+            var cont = Vector256.Create((byte)0x80);
+            for (; i + 32 <= utf8.Length; i += 32)
+            {
+                var v = Vector256.Create(utf8.Slice(i, 32));
+                var bits = Vector256.Equals(v & mask, cont).ExtractMostSignificantBits();
+                count -= BitOperations.PopCount(bits);
+            }
+        }
+
+        for (; i < utf8.Length; i++)
+        {
+            if ((utf8[i] & 0xC0) == 0x80)
+            {
+                count--;
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>Code points of a decoded .NET string (surrogate pairs count once, lone ones once).</summary>
+    public static int CountCodePoints(string s)
+    {
+        var n = s.Length;
+        for (var i = 0; i + 1 < s.Length; i++)
+        {
+            if (char.IsHighSurrogate(s[i]) && char.IsLowSurrogate(s[i + 1]))
+            {
+                n--;
+                i++;
+            }
+        }
+
+        return n;
+    }
+
+    /// <summary>
+    /// Code points of the decoded value of a raw JSON string body, and of its Python-escaped form
+    /// (without the quotes), computed without decoding.
+    /// </summary>
+    public static (int Decoded, int Escaped) MeasureRaw(ReadOnlySpan<byte> raw, bool hasEscapes)
+    {
+        if (!hasEscapes)
+        {
+            // Raw JSON strings cannot hold quotes, backslashes or control bytes, so nothing needs escaping.
+            var n = CountCodePoints(raw);
+            return (n, n);
+        }
+
+        var decoded = 0;
+        var escaped = 0;
+        var i = 0;
+        while (i < raw.Length)
+        {
+            var k = raw[i..].IndexOf((byte)'\\');
+            var plainEnd = k < 0 ? raw.Length : i + k;
+            var plain = CountCodePoints(raw[i..plainEnd]);
+            decoded += plain;
+            escaped += plain;
+            if (k < 0)
+            {
+                break;
+            }
+
+            i = plainEnd;
+            var c = raw[i + 1];
+            if (c != (byte)'u')
+            {
+                decoded++;
+                escaped += c == (byte)'/' ? 1 : 2;
+                i += 2;
+                continue;
+            }
+
+            var unit = ParseHex4(raw.Slice(i + 2, 4));
+            i += 6;
+            if (char.IsHighSurrogate((char)unit) && i + 6 <= raw.Length && raw[i] == (byte)'\\' && raw[i + 1] == (byte)'u'
+                && char.IsLowSurrogate((char)ParseHex4(raw.Slice(i + 2, 4))))
+            {
+                // Python joins an escaped surrogate pair into one code point.
+                i += 6;
+                decoded++;
+                escaped++;
+                continue;
+            }
+
+            decoded++;
+            escaped += EscapedLength((char)unit);
+        }
+
+        return (decoded, escaped);
+    }
+
+    private static int ParseHex4(ReadOnlySpan<byte> hex)
+    {
+        var v = 0;
+        foreach (var b in hex)
+        {
+            v = (v << 4) | (b <= '9' ? b - '0' : (b | 0x20) - 'a' + 10);
+        }
+
+        return v;
+    }
+
+    /// <summary>Length json.dumps(ensure_ascii=False) gives one BMP character.</summary>
+    public static int EscapedLength(char c) => c switch
+    {
+        '"' or '\\' or '\n' or '\r' or '\t' or '\b' or '\f' => 2,
+        < ' ' => 6,
+        _ => 1,
+    };
+
+    /// <summary>Appends <paramref name="s"/> as a Python json.dumps(ensure_ascii=False) string literal.</summary>
+    public static void AppendPythonLiteral(StringBuilder sb, string s)
+    {
+        sb.Append('"');
+        foreach (var c in s)
+        {
+            switch (c)
+            {
+                case '"': sb.Append("\\\""); break;
+                case '\\': sb.Append("\\\\"); break;
+                case '\n': sb.Append("\\n"); break;
+                case '\r': sb.Append("\\r"); break;
+                case '\t': sb.Append("\\t"); break;
+                case '\b': sb.Append("\\b"); break;
+                case '\f': sb.Append("\\f"); break;
+                default:
+                    if (c < ' ')
+                    {
+                        sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                    }
+                    else
+                    {
+                        sb.Append(c);
+                    }
+
+                    break;
+            }
+        }
+
+        sb.Append('"');
+    }
+}

@@ -1,0 +1,605 @@
+using System.Buffers.Text;
+using System.Runtime.CompilerServices;
+
+namespace Tracelens.Json;
+
+/// <summary>Kind of one value on a <see cref="JsonTape"/>.</summary>
+public enum JsonKind : byte
+{
+    Object,
+    Array,
+    String,
+    Integer,
+    Float,
+    True,
+    False,
+    Null,
+}
+
+/// <summary>
+/// A validating, allocation-free JSON scanner that records one line's values on a flat "tape"
+/// (a simdjson-style index) so readers can look fields up without building objects.
+/// </summary>
+/// <remarks>
+/// It accepts exactly what Python's <c>json.loads</c> accepts, because TraceLab's extractors skip
+/// a line when (and only when) Python rejects it: strict strings (no raw control characters),
+/// <c>NaN</c>/<c>Infinity</c>/<c>-Infinity</c> literals, no BOM, arbitrary-size integers.
+/// Duplicate object keys resolve like a Python dict: the last value wins
+/// (<see cref="TryGetProperty(int, ReadOnlySpan{byte}, out int)"/> returns the last match).
+/// The input must already be valid UTF-8; <see cref="Parse"/> does not re-check encoding.
+/// One instance is reused line after line; it is not thread-safe.
+/// </remarks>
+public sealed class JsonTape
+{
+    private const int MaxDepth = 512;
+
+    private Entry[] _entries = new Entry[256];
+    private int _count;
+    private byte[] _buffer = [];
+    private int _bufferLength;
+
+    private struct Entry
+    {
+        public JsonKind Kind;
+        public bool Escaped;       // string contains backslash escapes
+        public int Start;          // strings: first byte after the quote; numbers: first byte; containers: the bracket
+        public int End;            // exclusive: strings: the closing quote; containers: after the bracket
+        public int Next;           // tape index of the next sibling (containers skip their subtree)
+        public int Count;          // containers: number of children (objects: number of key/value pairs)
+    }
+
+    /// <summary>The bytes the tape was built from (valid until the next <see cref="Parse"/>).</summary>
+    public ReadOnlySpan<byte> Source => _buffer.AsSpan(0, _bufferLength);
+
+    /// <summary>Tape index of the root value.</summary>
+    public const int Root = 0;
+
+    /// <summary>Why the last <see cref="Parse"/> failed, or null.</summary>
+    public string? Error { get; private set; }
+
+    /// <summary>
+    /// Scans <paramref name="utf8"/> (copied into an internal buffer) and builds the tape.
+    /// Returns false, with <see cref="Error"/> set, when Python's json module would reject it.
+    /// </summary>
+    public bool Parse(ReadOnlySpan<byte> utf8)
+    {
+        if (_buffer.Length < utf8.Length)
+        {
+            _buffer = new byte[Math.Max(utf8.Length, _buffer.Length * 2)];
+        }
+
+        utf8.CopyTo(_buffer);
+        _bufferLength = utf8.Length;
+        _count = 0;
+        Error = null;
+        var span = _buffer.AsSpan(0, _bufferLength);
+        var pos = SkipWhitespace(span, 0);
+        if (pos >= span.Length)
+        {
+            return Fail("empty line");
+        }
+
+        if (!ParseValue(span, ref pos, 0))
+        {
+            return false;
+        }
+
+        pos = SkipWhitespace(span, pos);
+        return pos == span.Length || Fail($"extra data at byte {pos}");
+    }
+
+    /// <summary>Number of entries on the tape.</summary>
+    public int Count => _count;
+
+    public JsonKind KindOf(int index) => _entries[index].Kind;
+
+    public int ChildCount(int index) => _entries[index].Count;
+
+    /// <summary>Tape index just past this value's subtree (its next sibling).</summary>
+    public int NextOf(int index) => _entries[index].Next;
+
+    /// <summary>The first child of a container (for objects: the first key).</summary>
+    public static int FirstChild(int index) => index + 1;
+
+    /// <summary>Raw bytes of a string (escapes not decoded) or a number literal.</summary>
+    public ReadOnlySpan<byte> RawSpan(int index)
+    {
+        ref var e = ref _entries[index];
+        return _buffer.AsSpan(e.Start, e.End - e.Start);
+    }
+
+    /// <summary>Raw JSON text of any value, containers included (strings without quotes).</summary>
+    public ReadOnlySpan<byte> RawValueSpan(int index)
+    {
+        ref var e = ref _entries[index];
+        return e.Kind == JsonKind.String
+            ? _buffer.AsSpan(e.Start - 1, e.End - e.Start + 2)
+            : _buffer.AsSpan(e.Start, e.End - e.Start);
+    }
+
+    public bool IsEscaped(int index) => _entries[index].Escaped;
+
+    /// <summary>
+    /// Finds an object property by its UTF-8 name. The last occurrence wins, like a Python dict.
+    /// </summary>
+    public bool TryGetProperty(int objectIndex, ReadOnlySpan<byte> name, out int valueIndex)
+    {
+        valueIndex = -1;
+        if (objectIndex < 0 || _entries[objectIndex].Kind != JsonKind.Object)
+        {
+            return false;
+        }
+
+        var n = _entries[objectIndex].Count;
+        var key = objectIndex + 1;
+        for (var i = 0; i < n; i++)
+        {
+            var value = key + 1;
+            if (StringEquals(key, name))
+            {
+                valueIndex = value;
+            }
+
+            key = _entries[value].Next;
+        }
+
+        return valueIndex >= 0;
+    }
+
+    /// <summary>Looks up a property and returns its index, or -1.</summary>
+    public int Get(int objectIndex, ReadOnlySpan<byte> name) =>
+        TryGetProperty(objectIndex, name, out var v) ? v : -1;
+
+    /// <summary>True when the value at <paramref name="index"/> is a string equal to <paramref name="utf8"/>.</summary>
+    public bool StringEquals(int index, ReadOnlySpan<byte> utf8)
+    {
+        if (index < 0)
+        {
+            return false;
+        }
+
+        ref var e = ref _entries[index];
+        if (e.Kind != JsonKind.String)
+        {
+            return false;
+        }
+
+        if (!e.Escaped)
+        {
+            return _buffer.AsSpan(e.Start, e.End - e.Start).SequenceEqual(utf8);
+        }
+
+        return GetString(index).AsSpan().SequenceEqual(System.Text.Encoding.UTF8.GetString(utf8));
+    }
+
+    /// <summary>Decodes a string value (Python semantics: lone surrogates are kept).</summary>
+    public string GetString(int index)
+    {
+        ref var e = ref _entries[index];
+        var raw = _buffer.AsSpan(e.Start, e.End - e.Start);
+        return e.Escaped ? JsonStringCodec.Unescape(raw) : System.Text.Encoding.UTF8.GetString(raw);
+    }
+
+    /// <summary>The string value, or null when the value is missing or not a string.</summary>
+    public string? GetStringOrNull(int index) =>
+        index >= 0 && _entries[index].Kind == JsonKind.String ? GetString(index) : null;
+
+    /// <summary>
+    /// Python's <c>isinstance(v, int)</c>: JSON integers and booleans (True = 1). Integers that do
+    /// not fit in 64 bits are reported as not integers (no real counter is that large).
+    /// </summary>
+    public bool TryGetPythonInt(int index, out long value)
+    {
+        value = 0;
+        if (index < 0)
+        {
+            return false;
+        }
+
+        switch (_entries[index].Kind)
+        {
+            case JsonKind.True:
+                value = 1;
+                return true;
+            case JsonKind.False:
+                return true;
+            case JsonKind.Integer:
+                return Utf8Parser.TryParse(RawSpan(index), out value, out var consumed) && consumed == RawSpan(index).Length;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>A JSON number (integer or float) as a double; booleans too (Python numbers).</summary>
+    public bool TryGetPythonNumber(int index, out double value)
+    {
+        value = 0;
+        if (index < 0)
+        {
+            return false;
+        }
+
+        switch (_entries[index].Kind)
+        {
+            case JsonKind.True:
+                value = 1;
+                return true;
+            case JsonKind.False:
+                return true;
+            case JsonKind.Integer:
+            case JsonKind.Float:
+                value = PythonFloat.ParseLiteral(RawSpan(index));
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>Python truthiness of a JSON value (missing counts as false).</summary>
+    public bool IsTruthy(int index)
+    {
+        if (index < 0)
+        {
+            return false;
+        }
+
+        ref var e = ref _entries[index];
+        return e.Kind switch
+        {
+            JsonKind.True => true,
+            JsonKind.False or JsonKind.Null => false,
+            JsonKind.String => e.End > e.Start,
+            JsonKind.Object or JsonKind.Array => e.Count > 0,
+            JsonKind.Integer => !IsZeroLiteral(RawSpan(index)),
+            JsonKind.Float => PythonFloat.ParseLiteral(RawSpan(index)) != 0,
+            _ => false,
+        };
+    }
+
+    private static bool IsZeroLiteral(ReadOnlySpan<byte> raw) => raw.TrimStart((byte)'-').SequenceEqual("0"u8);
+
+    private bool Fail(string reason)
+    {
+        Error = reason;
+        return false;
+    }
+
+    private int Add(JsonKind kind, int start)
+    {
+        if (_count == _entries.Length)
+        {
+            Array.Resize(ref _entries, _entries.Length * 2);
+        }
+
+        ref var e = ref _entries[_count];
+        e.Kind = kind;
+        e.Start = start;
+        e.End = start;
+        e.Escaped = false;
+        e.Count = 0;
+        e.Next = _count + 1;
+        return _count++;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int SkipWhitespace(ReadOnlySpan<byte> s, int pos)
+    {
+        while (pos < s.Length)
+        {
+            var b = s[pos];
+            if (b != (byte)' ' && b != (byte)'\t' && b != (byte)'\n' && b != (byte)'\r')
+            {
+                break;
+            }
+
+            pos++;
+        }
+
+        return pos;
+    }
+
+    private bool ParseValue(ReadOnlySpan<byte> s, ref int pos, int depth)
+    {
+        if (depth > MaxDepth)
+        {
+            return Fail("nesting too deep");
+        }
+
+        if (pos >= s.Length)
+        {
+            return Fail("unexpected end of line");
+        }
+
+        switch (s[pos])
+        {
+            case (byte)'{':
+                return ParseObject(s, ref pos, depth);
+            case (byte)'[':
+                return ParseArray(s, ref pos, depth);
+            case (byte)'"':
+                return ParseString(s, ref pos);
+            case (byte)'t':
+                return ParseLiteral(s, ref pos, "true"u8, JsonKind.True);
+            case (byte)'f':
+                return ParseLiteral(s, ref pos, "false"u8, JsonKind.False);
+            case (byte)'n':
+                return ParseLiteral(s, ref pos, "null"u8, JsonKind.Null);
+            case (byte)'N':
+                return ParseLiteral(s, ref pos, "NaN"u8, JsonKind.Float);
+            case (byte)'I':
+                return ParseLiteral(s, ref pos, "Infinity"u8, JsonKind.Float);
+            case (byte)'-':
+                if (s[(pos + 1)..].StartsWith("Infinity"u8))
+                {
+                    return ParseLiteral(s, ref pos, "-Infinity"u8, JsonKind.Float);
+                }
+
+                return ParseNumber(s, ref pos);
+            default:
+                if (s[pos] >= (byte)'0' && s[pos] <= (byte)'9')
+                {
+                    return ParseNumber(s, ref pos);
+                }
+
+                return Fail($"unexpected byte 0x{s[pos]:x2} at {pos}");
+        }
+    }
+
+    private bool ParseLiteral(ReadOnlySpan<byte> s, ref int pos, ReadOnlySpan<byte> literal, JsonKind kind)
+    {
+        if (!s[pos..].StartsWith(literal))
+        {
+            return Fail($"invalid literal at {pos}");
+        }
+
+        var i = Add(kind, pos);
+        pos += literal.Length;
+        _entries[i].End = pos;
+        return true;
+    }
+
+    private bool ParseNumber(ReadOnlySpan<byte> s, ref int pos)
+    {
+        var start = pos;
+        if (s[pos] == (byte)'-')
+        {
+            pos++;
+        }
+
+        if (pos >= s.Length || !IsDigit(s[pos]))
+        {
+            return Fail($"invalid number at {start}");
+        }
+
+        // Python's NUMBER_RE: -?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)? ; "01" stops after "0".
+        if (s[pos] == (byte)'0')
+        {
+            pos++;
+        }
+        else
+        {
+            while (pos < s.Length && IsDigit(s[pos]))
+            {
+                pos++;
+            }
+        }
+
+        var isFloat = false;
+        if (pos + 1 < s.Length && s[pos] == (byte)'.' && IsDigit(s[pos + 1]))
+        {
+            isFloat = true;
+            pos++;
+            while (pos < s.Length && IsDigit(s[pos]))
+            {
+                pos++;
+            }
+        }
+
+        if (pos < s.Length && (s[pos] == (byte)'e' || s[pos] == (byte)'E'))
+        {
+            var p = pos + 1;
+            if (p < s.Length && (s[p] == (byte)'+' || s[p] == (byte)'-'))
+            {
+                p++;
+            }
+
+            if (p < s.Length && IsDigit(s[p]))
+            {
+                isFloat = true;
+                while (p < s.Length && IsDigit(s[p]))
+                {
+                    p++;
+                }
+
+                pos = p;
+            }
+        }
+
+        var i = Add(isFloat ? JsonKind.Float : JsonKind.Integer, start);
+        _entries[i].End = pos;
+        return true;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsDigit(byte b) => (uint)(b - '0') <= 9;
+
+    private bool ParseString(ReadOnlySpan<byte> s, ref int pos)
+    {
+        var i = Add(JsonKind.String, pos + 1);
+        var p = pos + 1;
+        var escaped = false;
+        while (true)
+        {
+            var rest = s[p..];
+            // Vectorized jump to the next byte that matters: quote, backslash or a control byte.
+            var k = rest.IndexOfAny(StringStops);
+            if (k < 0)
+            {
+                return Fail("unterminated string");
+            }
+
+            p += k;
+            var b = s[p];
+            if (b == (byte)'"')
+            {
+                break;
+            }
+
+            if (b == (byte)'\\')
+            {
+                escaped = true;
+                if (p + 1 >= s.Length)
+                {
+                    return Fail("unterminated string");
+                }
+
+                var c = s[p + 1];
+                if (c == (byte)'u')
+                {
+                    if (p + 5 >= s.Length || !IsHex(s[p + 2]) || !IsHex(s[p + 3]) || !IsHex(s[p + 4]) || !IsHex(s[p + 5]))
+                    {
+                        return Fail($"invalid \\u escape at {p}");
+                    }
+
+                    p += 6;
+                }
+                else if (c is (byte)'"' or (byte)'\\' or (byte)'/' or (byte)'b' or (byte)'f' or (byte)'n' or (byte)'r' or (byte)'t')
+                {
+                    p += 2;
+                }
+                else
+                {
+                    return Fail($"invalid escape at {p}");
+                }
+
+                continue;
+            }
+
+            return Fail($"invalid control character at {p}");
+        }
+
+        ref var e = ref _entries[i];
+        e.End = p;
+        e.Escaped = escaped;
+        pos = p + 1;
+        return true;
+    }
+
+    private static readonly System.Buffers.SearchValues<byte> StringStops = System.Buffers.SearchValues.Create(
+        [(byte)'"', (byte)'\\', 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31]);
+
+    private static bool IsHex(byte b) => (uint)(b - '0') <= 9 || (uint)((b | 0x20) - 'a') <= 5;
+
+    private bool ParseArray(ReadOnlySpan<byte> s, ref int pos, int depth)
+    {
+        var i = Add(JsonKind.Array, pos);
+        pos = SkipWhitespace(s, pos + 1);
+        var count = 0;
+        if (pos < s.Length && s[pos] == (byte)']')
+        {
+            pos++;
+        }
+        else
+        {
+            while (true)
+            {
+                if (!ParseValue(s, ref pos, depth + 1))
+                {
+                    return false;
+                }
+
+                count++;
+                pos = SkipWhitespace(s, pos);
+                if (pos >= s.Length)
+                {
+                    return Fail("unterminated array");
+                }
+
+                if (s[pos] == (byte)',')
+                {
+                    pos = SkipWhitespace(s, pos + 1);
+                    continue;
+                }
+
+                if (s[pos] == (byte)']')
+                {
+                    pos++;
+                    break;
+                }
+
+                return Fail($"expected ',' or ']' at {pos}");
+            }
+        }
+
+        ref var e = ref _entries[i];
+        e.End = pos;
+        e.Count = count;
+        e.Next = _count;
+        return true;
+    }
+
+    private bool ParseObject(ReadOnlySpan<byte> s, ref int pos, int depth)
+    {
+        var i = Add(JsonKind.Object, pos);
+        pos = SkipWhitespace(s, pos + 1);
+        var count = 0;
+        if (pos < s.Length && s[pos] == (byte)'}')
+        {
+            pos++;
+        }
+        else
+        {
+            while (true)
+            {
+                if (pos >= s.Length || s[pos] != (byte)'"')
+                {
+                    return Fail($"expected property name at {pos}");
+                }
+
+                if (!ParseString(s, ref pos))
+                {
+                    return false;
+                }
+
+                pos = SkipWhitespace(s, pos);
+                if (pos >= s.Length || s[pos] != (byte)':')
+                {
+                    return Fail($"expected ':' at {pos}");
+                }
+
+                pos = SkipWhitespace(s, pos + 1);
+                if (!ParseValue(s, ref pos, depth + 1))
+                {
+                    return false;
+                }
+
+                count++;
+                pos = SkipWhitespace(s, pos);
+                if (pos >= s.Length)
+                {
+                    return Fail("unterminated object");
+                }
+
+                if (s[pos] == (byte)',')
+                {
+                    pos = SkipWhitespace(s, pos + 1);
+                    continue;
+                }
+
+                if (s[pos] == (byte)'}')
+                {
+                    pos++;
+                    break;
+                }
+
+                return Fail($"expected ',' or '}}' at {pos}");
+            }
+        }
+
+        ref var e = ref _entries[i];
+        e.End = pos;
+        e.Count = count;
+        e.Next = _count;
+        return true;
+    }
+}

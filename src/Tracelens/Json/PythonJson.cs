@@ -1,0 +1,208 @@
+using System.Text;
+
+namespace Tracelens.Json;
+
+/// <summary>
+/// Python <c>json.dumps(v, ensure_ascii=False, separators=(",", ":"))</c> of values on a
+/// <see cref="JsonTape"/>: the serialization TraceLab measures (<c>content_chars</c>,
+/// <c>input_chars</c>) and writes (tool inputs). Keys keep first-occurrence order with the last
+/// duplicate's value; integers print exactly (<c>-0</c> as <c>0</c>); floats as <c>repr</c>.
+/// </summary>
+public static class PythonJson
+{
+    /// <summary>TraceLab's <c>content_chars</c>: a string's code points, else the compact JSON's code points; null is 0.</summary>
+    public static int ContentChars(JsonTape tape, int index)
+    {
+        if (index < 0)
+        {
+            return 0;
+        }
+
+        return tape.KindOf(index) switch
+        {
+            JsonKind.Null => 0,
+            JsonKind.String => JsonStringCodec.MeasureRaw(tape.RawSpan(index), tape.IsEscaped(index)).Decoded,
+            _ => SerializedLength(tape, index),
+        };
+    }
+
+    /// <summary>Code points of the compact Python serialization of a value.</summary>
+    public static int SerializedLength(JsonTape tape, int index)
+    {
+        switch (tape.KindOf(index))
+        {
+            case JsonKind.String:
+                return 2 + JsonStringCodec.MeasureRaw(tape.RawSpan(index), tape.IsEscaped(index)).Escaped;
+            case JsonKind.Integer:
+                return IntegerLiteral(tape.RawSpan(index)).Length;
+            case JsonKind.Float:
+                return PythonFloat.Repr(PythonFloat.ParseLiteral(tape.RawSpan(index))).Length;
+            case JsonKind.True:
+            case JsonKind.Null:
+                return 4;
+            case JsonKind.False:
+                return 5;
+            case JsonKind.Array:
+            {
+                var n = tape.ChildCount(index);
+                var len = 2 + Math.Max(0, n - 1);
+                var child = JsonTape.FirstChild(index);
+                for (var i = 0; i < n; i++)
+                {
+                    len += SerializedLength(tape, child);
+                    child = tape.NextOf(child);
+                }
+
+                return len;
+            }
+
+            case JsonKind.Object:
+            {
+                var members = Members(tape, index);
+                var len = 2 + Math.Max(0, members.Count - 1);
+                foreach (var (key, value) in members)
+                {
+                    len += SerializedLength(tape, key) + 1 + SerializedLength(tape, value);
+                }
+
+                return len;
+            }
+
+            default:
+                throw new InvalidOperationException("unknown JSON kind");
+        }
+    }
+
+    /// <summary>Appends the compact Python serialization of a value.</summary>
+    public static void Write(StringBuilder sb, JsonTape tape, int index)
+    {
+        switch (tape.KindOf(index))
+        {
+            case JsonKind.String:
+                if (tape.IsEscaped(index))
+                {
+                    JsonStringCodec.AppendPythonLiteral(sb, tape.GetString(index));
+                }
+                else
+                {
+                    // An unescaped raw JSON string needs no escaping in Python's output either.
+                    sb.Append('"').Append(Encoding.UTF8.GetString(tape.RawSpan(index))).Append('"');
+                }
+
+                break;
+            case JsonKind.Integer:
+                sb.Append(IntegerLiteral(tape.RawSpan(index)));
+                break;
+            case JsonKind.Float:
+                sb.Append(PythonFloat.Repr(PythonFloat.ParseLiteral(tape.RawSpan(index))));
+                break;
+            case JsonKind.True:
+                sb.Append("true");
+                break;
+            case JsonKind.False:
+                sb.Append("false");
+                break;
+            case JsonKind.Null:
+                sb.Append("null");
+                break;
+            case JsonKind.Array:
+            {
+                sb.Append('[');
+                var n = tape.ChildCount(index);
+                var child = JsonTape.FirstChild(index);
+                for (var i = 0; i < n; i++)
+                {
+                    if (i > 0)
+                    {
+                        sb.Append(',');
+                    }
+
+                    Write(sb, tape, child);
+                    child = tape.NextOf(child);
+                }
+
+                sb.Append(']');
+                break;
+            }
+
+            case JsonKind.Object:
+            {
+                sb.Append('{');
+                var first = true;
+                foreach (var (key, value) in Members(tape, index))
+                {
+                    if (!first)
+                    {
+                        sb.Append(',');
+                    }
+
+                    first = false;
+                    Write(sb, tape, key);
+                    sb.Append(':');
+                    Write(sb, tape, value);
+                }
+
+                sb.Append('}');
+                break;
+            }
+        }
+    }
+
+    /// <summary>Compact Python serialization as a string.</summary>
+    public static string Serialize(JsonTape tape, int index)
+    {
+        var sb = new StringBuilder();
+        Write(sb, tape, index);
+        return sb.ToString();
+    }
+
+    /// <summary>Python's <c>str(int(literal))</c> for a JSON integer literal.</summary>
+    public static string IntegerLiteral(ReadOnlySpan<byte> raw) =>
+        raw.SequenceEqual("-0"u8) ? "0" : Encoding.ASCII.GetString(raw);
+
+    /// <summary>
+    /// An object's members as a Python dict sees them: first-occurrence order, last value.
+    /// </summary>
+    public static List<(int Key, int Value)> Members(JsonTape tape, int objectIndex)
+    {
+        var n = tape.ChildCount(objectIndex);
+        var list = new List<(int Key, int Value)>(n);
+        var key = JsonTape.FirstChild(objectIndex);
+        for (var i = 0; i < n; i++)
+        {
+            var value = key + 1;
+            var dup = -1;
+            for (var j = 0; j < list.Count; j++)
+            {
+                if (KeysEqual(tape, list[j].Key, key))
+                {
+                    dup = j;
+                    break;
+                }
+            }
+
+            if (dup >= 0)
+            {
+                list[dup] = (list[dup].Key, value);
+            }
+            else
+            {
+                list.Add((key, value));
+            }
+
+            key = tape.NextOf(value);
+        }
+
+        return list;
+    }
+
+    private static bool KeysEqual(JsonTape tape, int a, int b)
+    {
+        if (!tape.IsEscaped(a) && !tape.IsEscaped(b))
+        {
+            return tape.RawSpan(a).SequenceEqual(tape.RawSpan(b));
+        }
+
+        return string.Equals(tape.GetString(a), tape.GetString(b), StringComparison.Ordinal);
+    }
+}
