@@ -1,0 +1,548 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using System.Text.Unicode;
+using Tracelens.Json;
+using Tracelens.Model;
+
+namespace Tracelens.Readers.Codex;
+
+/// <summary>One Codex rollout file and what to write as its <c>session_file</c>.</summary>
+public sealed record CodexSessionSource(string Path, string? SessionFileLabel = null);
+
+/// <summary>
+/// Turns one Codex rollout into agent steps exactly as TraceLab's extractor does
+/// (tracelab-spec §2.4): a step is one model call, closed by an accepted usage report
+/// (<c>token_count</c>), holding the input events since the previous report, its own output
+/// events and the tools it emitted. Duplicate usage echoes are dropped. When a report carries
+/// only the cumulative <c>total_token_usage</c>, the per-call usage is its difference from the
+/// previous accepted total (TraceLab would drop such a call). Replayed parent turns in subagent
+/// files are attributed to the parent session so they dedupe.
+/// </summary>
+public sealed partial class CodexSessionReader
+{
+    private readonly JsonTape _tape = new();
+    private readonly JsonTape _inner = new();
+    private readonly ReadDiagnostics _diagnostics;
+
+    public CodexSessionReader(ReadDiagnostics diagnostics) => _diagnostics = diagnostics;
+
+    [GeneratedRegex(@"(?:Exit code|Process exited with code)[: ]+(-?[0-9]+)", RegexOptions.CultureInvariant)]
+    private static partial Regex ExitCodePattern();
+
+    [GeneratedRegex(@"^Wall time:\s*([0-9]+(?:\.[0-9]+)?)\s*seconds\b", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
+    private static partial Regex WallTimePattern();
+
+    private sealed class Usage
+    {
+        public long Input;
+        public long Cached;
+        public long Output;
+        public long Reasoning;
+    }
+
+    public List<AgentStep> Read(CodexSessionSource source)
+    {
+        using var lines = JsonlLineReader.Open(source.Path);
+        return Read(source, lines);
+    }
+
+    public List<AgentStep> Read(CodexSessionSource source, JsonlLineReader lines)
+    {
+        var steps = new List<AgentStep>();
+        var label = source.SessionFileLabel ?? source.Path;
+        var fileStem = Path.GetFileNameWithoutExtension(source.Path);
+        string? sessionMetaId = null, fileSessionMetaId = null, parentSessionMetaId = null;
+        var isSubagentFile = false;
+        string? currentTurnId = null, currentModel = null, currentCwd = null, lastTotalSignature = null;
+        Usage? lastTotal = null;
+        var perTurn = new Dictionary<string, int>(StringComparer.Ordinal);
+        var perSession = new Dictionary<string, int>(StringComparer.Ordinal);
+        var pending = new List<TimingEvent>();
+        var segmentEvents = new List<TimingEvent>();
+        var segmentTools = new List<ToolCall>();
+        var toolsById = new Dictionary<string, ToolCall>(StringComparer.Ordinal);
+        long segmentFirstLine = 0;
+
+        while (lines.TryReadLine(out var rawLine))
+        {
+            if (JsonlLineReader.IsBlank(rawLine))
+            {
+                continue;
+            }
+
+            var line = rawLine;
+            if (!Utf8.IsValid(line))
+            {
+                // TraceLab reads Codex files with errors="replace": bad bytes become U+FFFD.
+                line = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(line));
+            }
+
+            if (!_tape.Parse(line))
+            {
+                _diagnostics.Skip(source.Path, lines.LineNumber, lines.LineTerminated ? "invalid JSON" : "truncated last line", _tape.Error);
+                continue;
+            }
+
+            var t = _tape;
+            if (t.KindOf(JsonTape.Root) != JsonKind.Object)
+            {
+                _diagnostics.Skip(source.Path, lines.LineNumber, "not a JSON object");
+                continue;
+            }
+
+            var payload = t.Get(JsonTape.Root, "payload"u8);
+            if (payload < 0 || t.KindOf(payload) != JsonKind.Object)
+            {
+                continue;
+            }
+
+            var type = t.Get(JsonTape.Root, "type"u8);
+            var payloadType = t.Get(payload, "type"u8);
+            var timestamp = t.GetStringOrNull(t.Get(JsonTape.Root, "timestamp"u8));
+
+            if (t.StringEquals(type, "session_meta"u8))
+            {
+                var id = t.GetStringOrNull(t.Get(payload, "id"u8));
+                if (!string.IsNullOrEmpty(id))
+                {
+                    if (fileSessionMetaId is null)
+                    {
+                        fileSessionMetaId = sessionMetaId = id;
+                        var parent = t.GetStringOrNull(Path3(t, t.Get(payload, "source"u8), "subagent"u8, "thread_spawn"u8, "parent_thread_id"u8));
+                        if (!string.IsNullOrEmpty(parent))
+                        {
+                            parentSessionMetaId = parent;
+                            isSubagentFile = true;
+                        }
+                    }
+                    else if (isSubagentFile && id != fileSessionMetaId)
+                    {
+                        // Subagent files replay the parent's history after their own meta.
+                        parentSessionMetaId = id;
+                    }
+
+                    currentCwd = Truthy(t, t.Get(payload, "cwd"u8)) ?? currentCwd;
+                    continue;
+                }
+            }
+
+            if (t.StringEquals(type, "turn_context"u8))
+            {
+                currentTurnId = Truthy(t, t.Get(payload, "turn_id"u8)) ?? currentTurnId;
+                currentModel = Truthy(t, t.Get(payload, "model"u8)) ?? currentModel;
+                currentCwd = Truthy(t, t.Get(payload, "cwd"u8)) ?? currentCwd;
+                continue;
+            }
+
+            if (t.StringEquals(payloadType, "task_started"u8))
+            {
+                currentTurnId = Truthy(t, t.Get(payload, "turn_id"u8)) ?? currentTurnId;
+                continue;
+            }
+
+            var isEvent = t.StringEquals(type, "event_msg"u8);
+            var isResponse = t.StringEquals(type, "response_item"u8);
+            if (!isEvent && !isResponse)
+            {
+                continue;
+            }
+
+            if (segmentEvents.Count == 0 && pending.Count == 0)
+            {
+                segmentFirstLine = lines.LineNumber;
+            }
+
+            if (isEvent && t.StringEquals(payloadType, "user_message"u8))
+            {
+                pending.Add(new TimingEvent
+                {
+                    EventType = TimingEventType.UserMessage,
+                    Timestamp = timestamp,
+                    Source = "event_msg.user_message",
+                    ContentChars = PythonJson.ContentChars(t, t.Get(payload, "message"u8)),
+                });
+            }
+            else if (isResponse && t.StringEquals(payloadType, "reasoning"u8))
+            {
+                segmentEvents.Add(new TimingEvent { EventType = TimingEventType.Reasoning, Timestamp = timestamp, Source = "response_item.reasoning" });
+            }
+            else if (isResponse && t.StringEquals(payloadType, "message"u8))
+            {
+                if (t.StringEquals(t.Get(payload, "role"u8), "assistant"u8))
+                {
+                    segmentEvents.Add(new TimingEvent
+                    {
+                        EventType = TimingEventType.Text,
+                        Timestamp = timestamp,
+                        Source = "response_item.message",
+                        ContentChars = PythonJson.ContentChars(t, t.Get(payload, "content"u8)),
+                    });
+                }
+            }
+            else if (isResponse && (t.StringEquals(payloadType, "function_call"u8) || t.StringEquals(payloadType, "custom_tool_call"u8)))
+            {
+                var callId = t.GetStringOrNull(t.Get(payload, "call_id"u8));
+                if (callId is null || toolsById.ContainsKey(callId))
+                {
+                    continue;
+                }
+
+                var custom = t.StringEquals(payloadType, "custom_tool_call"u8);
+                var name = t.GetStringOrNull(t.Get(payload, "name"u8));
+                var input = t.Get(payload, custom ? "input"u8 : "arguments"u8);
+                var tool = new ToolCall
+                {
+                    ToolIndex = segmentTools.Count,
+                    ToolName = name,
+                    ToolCallId = callId,
+                    EmittedAt = timestamp,
+                    InputJson = input < 0 ? "null" : PythonJson.Serialize(t, input),
+                    InputChars = PythonJson.ContentChars(t, input),
+                };
+                DescribeTarget(tool, t, input, custom);
+                segmentTools.Add(tool);
+                toolsById[callId] = tool;
+                segmentEvents.Add(new TimingEvent
+                {
+                    EventType = TimingEventType.ToolCall,
+                    Timestamp = timestamp,
+                    Source = custom ? "response_item.custom_tool_call" : "response_item.function_call",
+                    ToolCallId = callId,
+                    ToolName = name,
+                    ToolIndex = tool.ToolIndex,
+                });
+            }
+            else if (ResultSource(t, isEvent, isResponse, payloadType) is { } resultSource)
+            {
+                var callId = t.GetStringOrNull(t.Get(payload, "call_id"u8));
+                if (callId is null || !toolsById.TryGetValue(callId, out var tool))
+                {
+                    continue;
+                }
+
+                var (output, outputText, isError) = ReadResult(t, payload, resultSource);
+                var first = tool.ResultAt is null;
+                if (first)
+                {
+                    tool.ResultAt = timestamp;
+                }
+
+                if (tool.ResultChars is null)
+                {
+                    tool.ResultChars = output.Chars;
+                    tool.OutputBytes = output.Bytes;
+                    tool.OutputTruncated = output.Truncated;
+                }
+
+                tool.ToolWallLatencyMs ??= IsoTimestamp.LatencyMs(tool.EmittedAt, timestamp);
+                if (tool.ToolInternalLatencyMs is null && outputText is not null)
+                {
+                    var m = WallTimePattern().Match(outputText);
+                    if (m.Success)
+                    {
+                        var seconds = double.Parse(m.Groups[1].ValueSpan, NumberStyles.Float, CultureInfo.InvariantCulture);
+                        tool.ToolInternalLatencyMs = (long)Math.Round(seconds * 1000, MidpointRounding.ToEven);
+                    }
+                }
+
+                if (isError is not null)
+                {
+                    tool.IsError = isError;
+                }
+
+                if (outputText is not null && ToolTargets.CanonicalName(tool.ToolName) == "Agent")
+                {
+                    tool.SpawnedAgentId ??= SpawnedAgentId(outputText);
+                }
+
+                if (first)
+                {
+                    pending.Add(new TimingEvent
+                    {
+                        EventType = TimingEventType.ToolResult,
+                        Timestamp = timestamp,
+                        Source = resultSource,
+                        ToolCallId = callId,
+                        ResultChars = tool.ResultChars,
+                        IsError = tool.IsError,
+                    });
+                }
+            }
+            else if (isEvent && t.StringEquals(payloadType, "token_count"u8))
+            {
+                var info = t.Get(payload, "info"u8);
+                if (info < 0 || t.KindOf(info) != JsonKind.Object)
+                {
+                    continue;
+                }
+
+                var totalIndex = t.Get(info, "total_token_usage"u8);
+                var lastIndex = t.Get(info, "last_token_usage"u8);
+                if (totalIndex < 0 || t.KindOf(totalIndex) != JsonKind.Object)
+                {
+                    continue;
+                }
+
+                var signature = SortedSignature(t, totalIndex);
+                if (signature == lastTotalSignature)
+                {
+                    continue; // a duplicate echo of the previous report
+                }
+
+                var total = ReadUsage(t, totalIndex);
+                Usage last;
+                if (lastIndex >= 0 && t.KindOf(lastIndex) == JsonKind.Object)
+                {
+                    last = ReadUsage(t, lastIndex);
+                }
+                else
+                {
+                    // Only the cumulative counters: the call's usage is the difference.
+                    last = new Usage
+                    {
+                        Input = Math.Max(0, total.Input - (lastTotal?.Input ?? 0)),
+                        Cached = Math.Max(0, total.Cached - (lastTotal?.Cached ?? 0)),
+                        Output = Math.Max(0, total.Output - (lastTotal?.Output ?? 0)),
+                        Reasoning = Math.Max(0, total.Reasoning - (lastTotal?.Reasoning ?? 0)),
+                    };
+                }
+
+                lastTotalSignature = signature;
+                lastTotal = total;
+
+                var turnForId = currentTurnId ?? fileStem;
+                perTurn.TryGetValue(turnForId, out var turnRound);
+                perTurn[turnForId] = turnRound + 1;
+
+                var roundSession = sessionMetaId ?? fileStem;
+                var isChild = false;
+                if (isSubagentFile)
+                {
+                    if (currentTurnId is not null && fileSessionMetaId is not null && string.CompareOrdinal(currentTurnId, fileSessionMetaId) >= 0)
+                    {
+                        roundSession = fileSessionMetaId;
+                        isChild = true;
+                    }
+                    else if (parentSessionMetaId is not null)
+                    {
+                        roundSession = parentSessionMetaId;
+                    }
+                }
+
+                var sessionId = "codex:" + roundSession;
+                perSession.TryGetValue(sessionId, out var roundIndex);
+                perSession[sessionId] = roundIndex + 1;
+
+                var step = new AgentStep
+                {
+                    Provider = Provider.Codex,
+                    SessionId = sessionId,
+                    SessionFile = label,
+                    RoundIndex = roundIndex,
+                    RoundId = $"{turnForId}:{turnRound.ToString(CultureInfo.InvariantCulture)}",
+                    TurnId = currentTurnId,
+                    Cwd = currentCwd,
+                    Model = currentModel,
+                    InputTokensTotal = last.Input,
+                    PrefixTokens = last.Cached,
+                    NewlyAppendTokens = Math.Max(0, last.Input - last.Cached),
+                    OutputTokens = last.Output,
+                    ReasoningOutputTokens = last.Reasoning,
+                    TimingEvents = [.. pending, .. segmentEvents, new TimingEvent { EventType = TimingEventType.UsageReport, Timestamp = timestamp, Source = "event_msg.token_count" }],
+                    Tools = [.. segmentTools],
+                    FirstLine = segmentFirstLine == 0 ? lines.LineNumber : segmentFirstLine,
+                };
+                step.StartedAt = step.TimingEvents[0].Timestamp;
+                if (isChild && parentSessionMetaId is not null)
+                {
+                    step.ParentSessionId = "codex:" + parentSessionMetaId;
+                    step.AgentId = fileSessionMetaId;
+                    step.IsSidechain = true;
+                }
+
+                for (var k = 0; k < step.Tools.Count; k++)
+                {
+                    step.Tools[k].ToolIndex = k;
+                }
+
+                step.RecomputeInputSummary();
+                steps.Add(step);
+                pending.Clear();
+                segmentEvents.Clear();
+                segmentTools.Clear();
+                segmentFirstLine = 0;
+            }
+        }
+
+        // Events and tools after the last accepted usage report belong to no recorded call: dropped.
+        return steps;
+    }
+
+    private static string? ResultSource(JsonTape t, bool isEvent, bool isResponse, int payloadType)
+    {
+        if (isResponse && t.StringEquals(payloadType, "function_call_output"u8))
+        {
+            return "response_item.function_call_output";
+        }
+
+        if (isResponse && t.StringEquals(payloadType, "custom_tool_call_output"u8))
+        {
+            return "response_item.custom_tool_call_output";
+        }
+
+        if (isEvent && t.StringEquals(payloadType, "exec_command_end"u8))
+        {
+            return "event_msg.exec_command_end";
+        }
+
+        if (isEvent && t.StringEquals(payloadType, "patch_apply_end"u8))
+        {
+            return "event_msg.patch_apply_end";
+        }
+
+        return null;
+    }
+
+    private readonly record struct OutputMeasure(int Chars, long? Bytes, bool? Truncated);
+
+    /// <summary>The result's payload measures, its text (when a string) and the inferred error flag.</summary>
+    private (OutputMeasure Output, string? Text, bool? IsError) ReadResult(JsonTape t, int payload, string source)
+    {
+        switch (source)
+        {
+            case "event_msg.exec_command_end":
+            {
+                var output = t.Get(payload, "aggregated_output"u8);
+                bool? isError = t.TryGetPythonInt(t.Get(payload, "exit_code"u8), out var code) ? code != 0 : null;
+                return (Measure(t, output), t.GetStringOrNull(output), isError);
+            }
+
+            case "event_msg.patch_apply_end":
+            {
+                var text = (Truthy(t, t.Get(payload, "stdout"u8)) ?? string.Empty) + (Truthy(t, t.Get(payload, "stderr"u8)) ?? string.Empty);
+                var success = t.Get(payload, "success"u8);
+                bool? isError = success >= 0 && t.KindOf(success) is JsonKind.True or JsonKind.False ? t.KindOf(success) == JsonKind.False : null;
+                var bytes = Encoding.UTF8.GetByteCount(text);
+                return (new OutputMeasure(JsonStringCodec.CountCodePoints(text), bytes, ToolOutput.HasMarker(text)), text, isError);
+            }
+
+            default:
+            {
+                var output = t.Get(payload, "output"u8);
+                var text = t.GetStringOrNull(output);
+                return (Measure(t, output), text, text is null ? null : InferError(text));
+            }
+        }
+    }
+
+    private static OutputMeasure Measure(JsonTape t, int output) =>
+        new(PythonJson.ContentChars(t, output), ToolOutput.Bytes(t, output), ToolOutput.Truncated(t, output));
+
+    /// <summary>Exit code in the text, else a JSON object's metadata.exit_code / metadata.success.</summary>
+    private bool? InferError(string text)
+    {
+        var m = ExitCodePattern().Match(text);
+        if (m.Success && long.TryParse(m.Groups[1].ValueSpan, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var code))
+        {
+            return code != 0;
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(text);
+        if (!_inner.Parse(bytes) || _inner.KindOf(JsonTape.Root) != JsonKind.Object)
+        {
+            return null;
+        }
+
+        var metadata = _inner.Get(JsonTape.Root, "metadata"u8);
+        if (metadata < 0 || _inner.KindOf(metadata) != JsonKind.Object)
+        {
+            return null;
+        }
+
+        var exit = _inner.Get(metadata, "exit_code"u8);
+        if (exit >= 0 && _inner.TryGetPythonInt(exit, out var exitCode))
+        {
+            return exitCode != 0;
+        }
+
+        var success = _inner.Get(metadata, "success"u8);
+        return success >= 0 && _inner.KindOf(success) is JsonKind.True or JsonKind.False ? _inner.KindOf(success) == JsonKind.False : null;
+    }
+
+    /// <summary>Target, shell verb and subagent type from the call's input (arguments are a JSON string).</summary>
+    private void DescribeTarget(ToolCall tool, JsonTape t, int input, bool custom)
+    {
+        if (input < 0 || t.KindOf(input) != JsonKind.String)
+        {
+            return;
+        }
+
+        var text = t.GetString(input);
+        if (custom)
+        {
+            tool.Target = ToolTargets.CanonicalName(tool.ToolName) == "Edit" ? ToolTargets.PatchTarget(text) : null;
+            return;
+        }
+
+        if (!_inner.Parse(Encoding.UTF8.GetBytes(text)) || _inner.KindOf(JsonTape.Root) != JsonKind.Object)
+        {
+            return;
+        }
+
+        tool.Target = ToolTargets.FromInput(tool.ToolName, _inner, JsonTape.Root);
+        tool.SubagentType = ToolTargets.SubagentType(tool.ToolName, _inner, JsonTape.Root);
+        if (ToolTargets.IsShell(ToolTargets.CanonicalName(tool.ToolName)))
+        {
+            tool.ShellVerb = ShellVerb.Of(tool.Target);
+        }
+    }
+
+    private string? SpawnedAgentId(string output)
+    {
+        if (!_inner.Parse(Encoding.UTF8.GetBytes(output)) || _inner.KindOf(JsonTape.Root) != JsonKind.Object)
+        {
+            return null;
+        }
+
+        foreach (var key in (ReadOnlySpan<string>)["agent_id", "subagent_id", "session_id"])
+        {
+            if (_inner.GetStringOrNull(_inner.Get(JsonTape.Root, Encoding.UTF8.GetBytes(key))) is { Length: > 0 } id)
+            {
+                return id;
+            }
+        }
+
+        return null;
+    }
+
+    private static Usage ReadUsage(JsonTape t, int usage)
+    {
+        t.TryGetPythonInt(t.Get(usage, "input_tokens"u8), out var input);
+        t.TryGetPythonInt(t.Get(usage, "cached_input_tokens"u8), out var cached);
+        t.TryGetPythonInt(t.Get(usage, "output_tokens"u8), out var output);
+        t.TryGetPythonInt(t.Get(usage, "reasoning_output_tokens"u8), out var reasoning);
+        return new Usage { Input = input, Cached = cached, Output = output, Reasoning = reasoning };
+    }
+
+    /// <summary><c>json.dumps(total, sort_keys=True)</c>-equivalent identity of a usage object.</summary>
+    private static string SortedSignature(JsonTape t, int obj)
+    {
+        var members = PythonJson.Members(t, obj)
+            .Select(m => (Key: t.GetString(m.Key), Value: PythonJson.Serialize(t, m.Value)))
+            .OrderBy(m => m.Key, StringComparer.Ordinal);
+        var sb = new StringBuilder();
+        foreach (var (key, value) in members)
+        {
+            sb.Append(key).Append('\u0000').Append(value).Append('\u0001');
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>A string value when Python would treat it as truthy (non-empty), else null.</summary>
+    private static string? Truthy(JsonTape t, int index) => t.GetStringOrNull(index) is { Length: > 0 } s ? s : null;
+
+    private static int Path3(JsonTape t, int obj, ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, ReadOnlySpan<byte> c) =>
+        t.Get(t.Get(t.Get(obj, a), b), c);
+}

@@ -1,0 +1,145 @@
+namespace Tracelens.Readers;
+
+/// <summary>
+/// Streams the lines of a JSONL file without ever holding the whole file: memory is bounded by
+/// the longest line. Line breaks follow Python's universal newlines (<c>\n</c>, <c>\r\n</c>,
+/// <c>\r</c>), which is how TraceLab's extractors iterate files.
+/// </summary>
+public sealed class JsonlLineReader : IDisposable
+{
+    private readonly Stream _stream;
+    private readonly bool _ownsStream;
+    private byte[] _buffer;
+    private int _start;
+    private int _end;
+    private bool _eof;
+    private long _consumedBefore; // stream offset of _buffer[0]
+
+    public JsonlLineReader(Stream stream, bool ownsStream = true, int bufferSize = 1 << 20)
+    {
+        _stream = stream;
+        _ownsStream = ownsStream;
+        _buffer = new byte[bufferSize];
+    }
+
+    /// <summary>Opens a file for sequential reading, starting at <paramref name="offset"/>.</summary>
+    public static JsonlLineReader Open(string path, long offset = 0, long startLineNumber = 0)
+    {
+        var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
+        if (offset > 0)
+        {
+            fs.Seek(offset, SeekOrigin.Begin);
+        }
+
+        return new JsonlLineReader(fs) { _consumedBefore = offset, LineNumber = startLineNumber };
+    }
+
+    /// <summary>1-based number of the line last returned.</summary>
+    public long LineNumber { get; private set; }
+
+    /// <summary>Byte offset of the start of the line last returned.</summary>
+    public long LineOffset { get; private set; }
+
+    /// <summary>Byte offset just after the last returned line and its line break.</summary>
+    public long NextOffset { get; private set; }
+
+    /// <summary>Whether the line last returned ended with a line break (false for a cut-off last line).</summary>
+    public bool LineTerminated { get; private set; }
+
+    /// <summary>
+    /// Returns the next line (without its line break). The span is valid until the next call.
+    /// </summary>
+    public bool TryReadLine(out ReadOnlySpan<byte> line)
+    {
+        while (true)
+        {
+            var pending = _buffer.AsSpan(_start, _end - _start);
+            var k = pending.IndexOfAny((byte)'\n', (byte)'\r');
+            if (k >= 0)
+            {
+                var breakLen = 1;
+                if (pending[k] == (byte)'\r')
+                {
+                    if (k + 1 < pending.Length)
+                    {
+                        breakLen = pending[k + 1] == (byte)'\n' ? 2 : 1;
+                    }
+                    else if (!_eof)
+                    {
+                        // A '\r' at the end of the buffer may be the first half of "\r\n": read more first.
+                        Fill();
+                        continue;
+                    }
+                }
+
+                line = pending[..k];
+                LineOffset = _consumedBefore + _start;
+                _start += k + breakLen;
+                NextOffset = _consumedBefore + _start;
+                LineTerminated = true;
+                LineNumber++;
+                return true;
+            }
+
+            if (_eof)
+            {
+                if (pending.Length == 0)
+                {
+                    line = default;
+                    return false;
+                }
+
+                line = pending;
+                LineOffset = _consumedBefore + _start;
+                _start = _end;
+                NextOffset = _consumedBefore + _start;
+                LineTerminated = false;
+                LineNumber++;
+                return true;
+            }
+
+            Fill();
+        }
+    }
+
+    /// <summary>Python's <c>not line.strip()</c> for the ASCII whitespace a log line can hold.</summary>
+    public static bool IsBlank(ReadOnlySpan<byte> line) => line.IndexOfAnyExcept(BlankBytes) < 0;
+
+    private static readonly System.Buffers.SearchValues<byte> BlankBytes =
+        System.Buffers.SearchValues.Create([(byte)' ', (byte)'\t', (byte)'\v', (byte)'\f', 0x1c, 0x1d, 0x1e, 0x1f]);
+
+    private void Fill()
+    {
+        if (_start > 0)
+        {
+            // Slide the partial line to the front.
+            var len = _end - _start;
+            Buffer.BlockCopy(_buffer, _start, _buffer, 0, len);
+            _consumedBefore += _start;
+            _start = 0;
+            _end = len;
+        }
+
+        if (_end == _buffer.Length)
+        {
+            // One line is longer than the buffer: grow (bounded by the longest line).
+            Array.Resize(ref _buffer, _buffer.Length * 2);
+        }
+
+        var n = _stream.Read(_buffer, _end, _buffer.Length - _end);
+        if (n == 0)
+        {
+            _eof = true;
+        }
+
+        _end += n;
+    }
+
+    public void Dispose()
+    {
+        if (_ownsStream)
+        {
+            _stream.Dispose();
+        }
+    }
+}
