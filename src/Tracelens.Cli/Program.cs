@@ -1,1 +1,4 @@
-return 0;
+using Tracelens.Cli;
+using Tracelens.Cli.Rendering;
+
+return TracelensCli.Run(args, CliIo.FromConsole());

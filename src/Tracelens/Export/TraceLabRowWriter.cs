@@ -181,11 +181,11 @@ public static class TraceLabRowWriter
         sb.Append('}');
     }
 
-    /// <summary>Opens an output file; a name ending in <c>.gz</c> is gzip-compressed.</summary>
-    public static Stream OpenOutput(string path)
+    /// <summary>Opens an output file, gzip-compressed when asked (default: when the name ends in <c>.gz</c>).</summary>
+    public static Stream OpenOutput(string path, bool? gzip = null)
     {
         Stream fs = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
-        return path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(fs, CompressionLevel.Fastest) : fs;
+        return gzip ?? path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(fs, CompressionLevel.Fastest) : fs;
     }
 
     /// <summary>Writes rows, one per line, each terminated by '\n'.</summary>

@@ -1,0 +1,53 @@
+using Spectre.Console;
+
+namespace Tracelens.Cli.Rendering;
+
+/// <summary>
+/// The process's streams and environment, injectable so golden tests run commands in-process with
+/// a sealed HOME. Human tables go to <see cref="Out"/>; progress and diagnostics to <see cref="Err"/>.
+/// </summary>
+public sealed class CliIo
+{
+    public required TextWriter Out { get; init; }
+    public required TextWriter Err { get; init; }
+
+    /// <summary>Reads an environment variable (tests pass a sealed dictionary).</summary>
+    public required Func<string, string?> Env { get; init; }
+
+    /// <summary>Whether stderr is an interactive terminal (progress is drawn only then).</summary>
+    public bool ErrIsTerminal { get; init; }
+
+    /// <summary>Whether stdout is an interactive terminal (colour only then, and never with NO_COLOR).</summary>
+    public bool OutIsTerminal { get; init; }
+
+    public string Home => Env("HOME") is { Length: > 0 } home ? home : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+
+    public static CliIo FromConsole() => new()
+    {
+        Out = Console.Out,
+        Err = Console.Error,
+        Env = Environment.GetEnvironmentVariable,
+        ErrIsTerminal = !Console.IsErrorRedirected,
+        OutIsTerminal = !Console.IsOutputRedirected,
+    };
+
+    /// <summary>A Spectre console over <see cref="Out"/>: plain text when redirected or NO_COLOR is set.</summary>
+    public IAnsiConsole OutConsole()
+    {
+        var plain = !OutIsTerminal || !string.IsNullOrEmpty(Env("NO_COLOR"));
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(Out),
+            Ansi = plain ? AnsiSupport.No : AnsiSupport.Detect,
+            ColorSystem = plain ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+            Interactive = plain ? InteractionSupport.No : InteractionSupport.Detect,
+        });
+        if (plain)
+        {
+            // A fixed width keeps redirected output identical on every terminal.
+            console.Profile.Width = 100;
+        }
+
+        return console;
+    }
+}

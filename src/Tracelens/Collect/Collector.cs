@@ -1,0 +1,139 @@
+using System.Threading.Channels;
+using Tracelens.Model;
+using Tracelens.Readers;
+using Tracelens.Readers.Claude;
+using Tracelens.Readers.Codex;
+
+namespace Tracelens.Collect;
+
+/// <summary>Totals of one collect run.</summary>
+public sealed class CollectReport
+{
+    public int Files { get; set; }
+    public long Bytes { get; set; }
+    public int Sessions { get; set; }
+    public long Steps { get; set; }
+    public long ToolCalls { get; set; }
+    public long ToolResults { get; set; }
+    public long DuplicateSteps { get; set; }
+    public long SyntheticRecords { get; set; }
+    public Dictionary<Provider, long> StepsByProvider { get; } = [];
+    public required ReadDiagnostics Diagnostics { get; init; }
+    public List<string> Problems { get; } = [];
+}
+
+/// <summary>
+/// Reads session logs into agent steps: files in parallel (bounded), steps delivered in
+/// TraceLab's order (Claude first, then Codex; discovery order), each stamped with
+/// home/user/store/trace_key and deduplicated by trace_key (first occurrence wins), as
+/// TraceLab's collector does. Memory stays bounded: only a few files' steps are in flight.
+/// </summary>
+public sealed class Collector
+{
+    private readonly int _parallelism;
+
+    public Collector(int? parallelism = null) => _parallelism = Math.Max(1, parallelism ?? Environment.ProcessorCount);
+
+    /// <summary>Called with (files done, bytes done) as files complete.</summary>
+    public Action<int, long>? Progress { get; init; }
+
+    /// <summary>Reads <paramref name="logs"/> and hands each kept step to <paramref name="sink"/>, in order.</summary>
+    public CollectReport Run(IReadOnlyList<SessionLog> logs, string home, Action<AgentStep> sink, CancellationToken cancellation = default)
+    {
+        var report = new CollectReport { Diagnostics = new ReadDiagnostics(), Files = logs.Count, Bytes = logs.Sum(l => l.Length) };
+        var user = Path.GetFileName(home.TrimEnd('/', '\\'));
+        var seenKeys = new HashSet<string>(StringComparer.Ordinal);
+        var sessions = new HashSet<string>(StringComparer.Ordinal);
+
+        // Ordered pipeline: up to 2×parallelism files in flight; results consumed strictly in order.
+        var window = Channel.CreateBounded<Task<(List<AgentStep> Steps, long Synthetic)>>(_parallelism * 2);
+        using var gate = new SemaphoreSlim(_parallelism);
+        var producer = Task.Run(async () =>
+        {
+            try
+            {
+                foreach (var log in logs)
+                {
+                    await gate.WaitAsync(cancellation).ConfigureAwait(false);
+                    var task = Task.Run(() =>
+                    {
+                        try
+                        {
+                            return ReadOne(log, report.Diagnostics);
+                        }
+                        finally
+                        {
+                            gate.Release();
+                        }
+                    }, cancellation);
+                    await window.Writer.WriteAsync(task, cancellation).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                window.Writer.Complete();
+            }
+        }, cancellation);
+
+        var done = 0;
+        long bytesDone = 0;
+        var index = 0;
+        while (window.Reader.WaitToReadAsync(cancellation).AsTask().GetAwaiter().GetResult())
+        {
+            while (window.Reader.TryRead(out var task))
+            {
+                var (steps, synthetic) = task.GetAwaiter().GetResult();
+                var log = logs[index++];
+                report.SyntheticRecords += synthetic;
+                foreach (var step in steps)
+                {
+                    step.Home = home;
+                    step.User = user;
+                    step.Store = log.Store;
+                    step.StampTraceKey();
+                    if (!seenKeys.Add(step.TraceKey!))
+                    {
+                        report.DuplicateSteps++;
+                        continue;
+                    }
+
+                    sessions.Add(step.SessionId);
+                    report.Steps++;
+                    report.ToolCalls += step.Tools.Count;
+                    report.ToolResults += step.Tools.Count(t => t.ResultAt is not null);
+                    report.StepsByProvider[step.Provider] = report.StepsByProvider.GetValueOrDefault(step.Provider) + 1;
+                    sink(step);
+                }
+
+                done++;
+                bytesDone += log.Length;
+                Progress?.Invoke(done, bytesDone);
+            }
+        }
+
+        producer.GetAwaiter().GetResult();
+        report.Sessions = sessions.Count;
+        return report;
+    }
+
+    private static (List<AgentStep>, long) ReadOne(SessionLog log, ReadDiagnostics diagnostics)
+    {
+        try
+        {
+            if (log.Provider == Provider.Claude)
+            {
+                var reader = new ClaudeSessionReader(diagnostics);
+                var steps = reader.Read(log.Claude!);
+                return (steps, reader.SyntheticRecords);
+            }
+
+            return (new CodexSessionReader(diagnostics).Read(log.Codex!), 0);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A file that vanished or cannot be read is reported; the rest of the history still counts.
+            diagnostics.Skip(log.Path, 0, "unreadable file", e.Message);
+            return ([], 0);
+        }
+    }
+}

@@ -1,0 +1,209 @@
+using Tracelens.Model;
+using Tracelens.Readers.Claude;
+using Tracelens.Readers.Codex;
+
+namespace Tracelens.Collect;
+
+/// <summary>One session log file to read, in the order TraceLab reads them.</summary>
+public sealed record SessionLog(Provider Provider, string Path, string Store, long Length, ClaudeSessionSource? Claude, CodexSessionSource? Codex);
+
+/// <summary>Where to look for logs. Explicit values beat environment variables.</summary>
+public sealed record DiscoveryOptions
+{
+    /// <summary>The home directory scanned (default: the user's home).</summary>
+    public string Home { get; init; } = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+
+    /// <summary><c>CLAUDE_CONFIG_DIR</c>: comma-separated Claude config directories (each holds <c>projects/</c>).</summary>
+    public string? ClaudeConfigDirs { get; init; } = Environment.GetEnvironmentVariable("CLAUDE_CONFIG_DIR");
+
+    /// <summary><c>CODEX_HOME</c>: the Codex home (holds <c>sessions/</c> and <c>archived_sessions/</c>).</summary>
+    public string? CodexHome { get; init; } = Environment.GetEnvironmentVariable("CODEX_HOME");
+
+    /// <summary>Only these providers (all when null).</summary>
+    public IReadOnlySet<Provider>? Providers { get; init; }
+
+    /// <summary>Keep Claude project directories whose name contains this text (TraceLab's project filter).</summary>
+    public string? ProjectFilter { get; init; }
+}
+
+/// <summary>
+/// Finds Claude Code and Codex session logs where they really are (tracelab-spec §1.1 plus the
+/// locations real installs use): <c>~/.claude/projects/**</c> including
+/// <c>&lt;session&gt;/subagents/agent-*.jsonl</c> sidecars, <c>~/.claude.back/projects</c>,
+/// <c>~/.config/claude/projects</c>, every <c>CLAUDE_CONFIG_DIR</c> entry,
+/// <c>~/.codex/sessions/**</c>, <c>~/.codex/archived_sessions</c> and <c>CODEX_HOME</c>.
+/// Order follows TraceLab (project dirs by path string; files component-wise), which decides
+/// which copy of a duplicated row wins. Unreadable folders are reported, not fatal.
+/// </summary>
+public static class LogDiscovery
+{
+    public static List<SessionLog> Discover(DiscoveryOptions options, List<string>? problems = null)
+    {
+        var logs = new List<SessionLog>();
+        var seenRoots = new HashSet<string>(StringComparer.Ordinal);
+        var want = (Provider p) => options.Providers is null || options.Providers.Contains(p);
+
+        if (want(Provider.Claude))
+        {
+            foreach (var (root, store) in ClaudeRoots(options))
+            {
+                if (!seenRoots.Add(Normalize(root)) || !Directory.Exists(root))
+                {
+                    continue;
+                }
+
+                foreach (var projectDir in SafeDirectories(root, problems).OrderBy(d => d, StringComparer.Ordinal))
+                {
+                    var project = Path.GetFileName(projectDir);
+                    if (options.ProjectFilter is { Length: > 0 } filter && !project.Contains(filter, StringComparison.Ordinal))
+                    {
+                        continue;
+                    }
+
+                    var files = SafeFiles(projectDir, problems);
+                    files.Sort(ComparePathComponents);
+                    foreach (var file in files)
+                    {
+                        logs.Add(new SessionLog(Provider.Claude, file, store, Length(file), ClaudeSessionSource.FromProjectFile(projectDir, file), null));
+                    }
+                }
+            }
+        }
+
+        if (want(Provider.Codex))
+        {
+            foreach (var root in CodexRoots(options))
+            {
+                if (!seenRoots.Add(Normalize(root)) || !Directory.Exists(root))
+                {
+                    continue;
+                }
+
+                var files = SafeFiles(root, problems);
+                files.Sort(ComparePathComponents);
+                foreach (var file in files)
+                {
+                    logs.Add(new SessionLog(Provider.Codex, file, ".codex", Length(file), null, new CodexSessionSource(file)));
+                }
+            }
+        }
+
+        return logs;
+    }
+
+    private static IEnumerable<(string Root, string Store)> ClaudeRoots(DiscoveryOptions o)
+    {
+        if (!string.IsNullOrWhiteSpace(o.ClaudeConfigDirs))
+        {
+            foreach (var dir in o.ClaudeConfigDirs.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                yield return (Path.Combine(ExpandHome(dir, o.Home), "projects"), ".claude");
+            }
+        }
+
+        yield return (Path.Combine(o.Home, ".claude", "projects"), ".claude");
+        yield return (Path.Combine(o.Home, ".config", "claude", "projects"), ".claude");
+        yield return (Path.Combine(o.Home, ".claude.back", "projects"), ".claude.back");
+    }
+
+    private static IEnumerable<string> CodexRoots(DiscoveryOptions o)
+    {
+        if (!string.IsNullOrWhiteSpace(o.CodexHome))
+        {
+            var home = ExpandHome(o.CodexHome.Trim(), o.Home);
+            yield return Path.Combine(home, "sessions");
+            yield return Path.Combine(home, "archived_sessions");
+        }
+
+        yield return Path.Combine(o.Home, ".codex", "sessions");
+        yield return Path.Combine(o.Home, ".codex", "archived_sessions");
+    }
+
+    private static string ExpandHome(string path, string home) =>
+        path == "~" ? home : path.StartsWith("~/", StringComparison.Ordinal) ? Path.Combine(home, path[2..]) : path;
+
+    private static string Normalize(string path)
+    {
+        var full = Path.GetFullPath(path).TrimEnd(Path.DirectorySeparatorChar);
+        try
+        {
+            // Two spellings of one folder (a symlinked config dir) are scanned once.
+            var info = new DirectoryInfo(full);
+            return info.ResolveLinkTarget(true)?.FullName ?? full;
+        }
+        catch (IOException)
+        {
+            return full;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return full;
+        }
+    }
+
+    private static long Length(string file)
+    {
+        try
+        {
+            return new FileInfo(file).Length;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>Project directories: direct children of <c>projects/</c>.</summary>
+    private static string[] SafeDirectories(string root, List<string>? problems)
+    {
+        try
+        {
+            return Directory.GetDirectories(root);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            problems?.Add($"{root}: {e.Message}");
+            return [];
+        }
+    }
+
+    /// <summary>Every <c>*.jsonl</c> below a folder (extension matched case-insensitively), skipping unreadable parts.</summary>
+    private static List<string> SafeFiles(string root, List<string>? problems)
+    {
+        var files = new List<string>();
+        var options = new EnumerationOptions
+        {
+            RecurseSubdirectories = true,
+            IgnoreInaccessible = true,
+            MatchCasing = MatchCasing.CaseInsensitive,
+            AttributesToSkip = FileAttributes.ReparsePoint,
+        };
+        try
+        {
+            files.AddRange(Directory.EnumerateFiles(root, "*.jsonl", options));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            problems?.Add($"{root}: {e.Message}");
+        }
+
+        return files;
+    }
+
+    /// <summary>Python <c>Path</c> ordering: compare component lists, each component by code point.</summary>
+    public static int ComparePathComponents(string a, string b)
+    {
+        var pa = a.Split('/', '\\');
+        var pb = b.Split('/', '\\');
+        for (var i = 0; i < Math.Min(pa.Length, pb.Length); i++)
+        {
+            var c = string.CompareOrdinal(pa[i], pb[i]);
+            if (c != 0)
+            {
+                return c;
+            }
+        }
+
+        return pa.Length.CompareTo(pb.Length);
+    }
+}
