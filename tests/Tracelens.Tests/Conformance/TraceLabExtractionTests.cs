@@ -3,6 +3,7 @@ using Tracelens.Export;
 using Tracelens.Model;
 using Tracelens.Readers;
 using Tracelens.Readers.Claude;
+using Tracelens.Readers.Codex;
 using Tracelens.Tests.Support;
 using Xunit;
 
@@ -30,7 +31,7 @@ public class TraceLabExtractionTests
             s.StampTraceKey();
         }
 
-        var codex = new Readers.Codex.CodexSessionReader(diagnostics).Read(new Readers.Codex.CodexSessionSource(
+        var codex = new CodexSessionReader(diagnostics).Read(new CodexSessionSource(
             TestPaths.Shared("conformance", "tracelab", "raw", CodexFile), "example_sessions/codex/trace.json"));
         foreach (var s in codex)
         {

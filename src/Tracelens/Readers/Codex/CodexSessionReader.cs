@@ -228,9 +228,11 @@ public sealed partial class CodexSessionReader
                     tool.ResultAt = timestamp;
                 }
 
-                if (tool.ResultChars is null)
+                tool.ResultChars ??= output.Chars;
+                if (tool.OutputBytes is null && output.Bytes is not null)
                 {
-                    tool.ResultChars = output.Chars;
+                    // exec_command_end often precedes the output record and carries no payload:
+                    // measure the first result that actually has one.
                     tool.OutputBytes = output.Bytes;
                     tool.OutputTruncated = output.Truncated;
                 }
@@ -353,7 +355,7 @@ public sealed partial class CodexSessionReader
                     Tools = [.. segmentTools],
                     FirstLine = segmentFirstLine == 0 ? lines.LineNumber : segmentFirstLine,
                 };
-                step.StartedAt = step.TimingEvents[0].Timestamp;
+                step.StartedAt = Earliest(step.TimingEvents);
                 if (isChild && parentSessionMetaId is not null)
                 {
                     step.ParentSessionId = "codex:" + parentSessionMetaId;
@@ -538,6 +540,23 @@ public sealed partial class CodexSessionReader
         }
 
         return sb.ToString();
+    }
+
+    /// <summary>The earliest parseable event timestamp (events are concatenated, not merged, so not the first).</summary>
+    private static string? Earliest(List<TimingEvent> events)
+    {
+        string? best = null;
+        long bestMicros = long.MaxValue;
+        foreach (var e in events)
+        {
+            if (IsoTimestamp.TryParse(e.Timestamp, out var micros, out _) && micros < bestMicros)
+            {
+                bestMicros = micros;
+                best = e.Timestamp;
+            }
+        }
+
+        return best;
     }
 
     /// <summary>A string value when Python would treat it as truthy (non-empty), else null.</summary>
