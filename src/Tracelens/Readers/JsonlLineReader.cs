@@ -31,7 +31,10 @@ public sealed class JsonlLineReader : IDisposable
             fs.Seek(offset, SeekOrigin.Begin);
         }
 
-        return new JsonlLineReader(fs) { _consumedBefore = offset, LineNumber = startLineNumber };
+        // Small files get small buffers: thousands of session files must not each cost a megabyte.
+        var remaining = Math.Max(0, fs.Length - offset);
+        var size = (int)Math.Clamp(remaining + 1, 4096, 1 << 20);
+        return new JsonlLineReader(fs, bufferSize: size) { _consumedBefore = offset, LineNumber = startLineNumber };
     }
 
     /// <summary>1-based number of the line last returned.</summary>
