@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
+using System.Reflection;
 using Tracelens.Cli.Commands;
 using Tracelens.Cli.Rendering;
 
@@ -15,8 +17,21 @@ public static class TracelensCli
             CollectCommand.Build(io),
         };
         root.Options.Add(new System.CommandLine.Help.HelpOption());
-        root.Options.Add(new VersionOption());
+        root.Options.Add(new VersionOption { Action = new PrintVersion(io) });
         return root;
+    }
+
+    /// <summary>The CLI's own version (the default action reports the entry assembly, which differs in tests).</summary>
+    public static string Version =>
+        typeof(TracelensCli).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+
+    private sealed class PrintVersion(CliIo io) : SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            io.Out.WriteLine(Version);
+            return ExitCodes.Ok;
+        }
     }
 
     public static int Run(string[] args, CliIo io)

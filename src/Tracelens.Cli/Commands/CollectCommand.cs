@@ -86,12 +86,17 @@ public static class CollectCommand
         {
             if (toStdout)
             {
-                stream = Console.OpenStandardOutput();
+                stream = io.OpenStdout();
             }
             else if (args.Output is not null)
             {
                 // Write beside the target and rename at the end: a failed run never leaves half a file.
                 var full = Path.GetFullPath(args.Output);
+                if (!Directory.Exists(Path.GetDirectoryName(full)))
+                {
+                    return OutputFailure(io, args.Json, $"{args.Output}: the folder {Path.GetDirectoryName(full)} does not exist");
+                }
+
                 tempPath = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
                 stream = TraceLabRowWriter.OpenOutput(tempPath, gzip: full.EndsWith(".gz", StringComparison.OrdinalIgnoreCase));
             }
@@ -160,7 +165,7 @@ public static class CollectCommand
         }
         else
         {
-            io.Err.WriteLine($"tracelens collect: cannot write output: {message}");
+            io.Err.WriteLine($"tracelens collect: cannot write the rows: {message}");
         }
 
         return ExitCodes.OutputError;
@@ -169,7 +174,7 @@ public static class CollectCommand
     private static void WriteHuman(TextWriter w, CollectReport r, string? output)
     {
         var inv = CultureInfo.InvariantCulture;
-        w.WriteLine(string.Create(inv, $"Collected {r.Steps:N0} agent steps in {r.Sessions:N0} sessions from {r.Files:N0} files ({r.Bytes / 1e6:F1} MB)."));
+        w.WriteLine(string.Create(inv, $"Collected {Plural(r.Steps, "agent step")} in {Plural(r.Sessions, "session")} from {Plural(r.Files, "file")} ({r.Bytes / 1e6:F1} MB)."));
         foreach (var (provider, steps) in r.StepsByProvider.OrderBy(kv => kv.Key))
         {
             w.WriteLine(string.Create(inv, $"  {provider.WireName(),-8} {steps,12:N0} steps"));
@@ -209,8 +214,11 @@ public static class CollectCommand
             w.WriteLine($"Unreadable: {problem}");
         }
 
-        w.WriteLine(output is null ? "No output written (use -o FILE to write the rows)." : $"Wrote {output}");
+        w.WriteLine(output is null ? "No rows written (use -o FILE to write them)." : $"Rows written to {output}.");
     }
+
+    private static string Plural(long n, string noun) =>
+        string.Create(CultureInfo.InvariantCulture, $"{n:N0} {noun}{(n == 1 ? string.Empty : "s")}");
 
     private static void WriteJson(TextWriter w, CollectReport r, string? output) => JsonOutput.Write(w, j =>
     {

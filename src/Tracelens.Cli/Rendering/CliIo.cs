@@ -11,6 +11,9 @@ public sealed class CliIo
     public required TextWriter Out { get; init; }
     public required TextWriter Err { get; init; }
 
+    /// <summary>Opens the raw standard output for bulk data (rows); tests substitute a buffer.</summary>
+    public Func<Stream> OpenStdout { get; init; } = Console.OpenStandardOutput;
+
     /// <summary>Reads an environment variable (tests pass a sealed dictionary).</summary>
     public required Func<string, string?> Env { get; init; }
 
