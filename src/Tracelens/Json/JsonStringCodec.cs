@@ -96,21 +96,24 @@ public static class JsonStringCodec
         return n;
     }
 
+    /// <summary>Sizes of a JSON string: decoded, and written back by Python's json.dumps (without quotes).</summary>
+    public readonly record struct StringMeasure(int DecodedCodePoints, int EscapedCodePoints, long DecodedBytes, long EscapedBytes);
+
     /// <summary>
-    /// Code points of the decoded value of a raw JSON string body, and of its Python-escaped form
-    /// (without the quotes), computed without decoding.
+    /// Code points and UTF-8 bytes of the decoded value of a raw JSON string body, and of its
+    /// Python-escaped form, computed without decoding.
     /// </summary>
-    public static (int Decoded, int Escaped) MeasureRaw(ReadOnlySpan<byte> raw, bool hasEscapes)
+    public static StringMeasure MeasureRaw(ReadOnlySpan<byte> raw, bool hasEscapes)
     {
         if (!hasEscapes)
         {
             // Raw JSON strings cannot hold quotes, backslashes or control bytes, so nothing needs escaping.
             var n = CountCodePoints(raw);
-            return (n, n);
+            return new StringMeasure(n, n, raw.Length, raw.Length);
         }
 
-        var decoded = 0;
-        var escaped = 0;
+        int decoded = 0, escaped = 0;
+        long decodedBytes = 0, escapedBytes = 0;
         var i = 0;
         while (i < raw.Length)
         {
@@ -119,6 +122,8 @@ public static class JsonStringCodec
             var plain = CountCodePoints(raw[i..plainEnd]);
             decoded += plain;
             escaped += plain;
+            decodedBytes += plainEnd - i;
+            escapedBytes += plainEnd - i;
             if (k < 0)
             {
                 break;
@@ -128,8 +133,12 @@ public static class JsonStringCodec
             var c = raw[i + 1];
             if (c != (byte)'u')
             {
+                // \" \\ \b \f \n \r \t decode to one ASCII byte and are written back as two; \/ as '/'.
                 decoded++;
-                escaped += c == (byte)'/' ? 1 : 2;
+                decodedBytes++;
+                var width = c == (byte)'/' ? 1 : 2;
+                escaped += width;
+                escapedBytes += width;
                 i += 2;
                 continue;
             }
@@ -139,18 +148,25 @@ public static class JsonStringCodec
             if (char.IsHighSurrogate((char)unit) && i + 6 <= raw.Length && raw[i] == (byte)'\\' && raw[i + 1] == (byte)'u'
                 && char.IsLowSurrogate((char)ParseHex4(raw.Slice(i + 2, 4))))
             {
-                // Python joins an escaped surrogate pair into one code point.
+                // Python joins an escaped surrogate pair into one code point (4 UTF-8 bytes).
                 i += 6;
                 decoded++;
                 escaped++;
+                decodedBytes += 4;
+                escapedBytes += 4;
                 continue;
             }
 
+            var ch = (char)unit;
+            var utf8 = ch < 0x80 ? 1 : ch < 0x800 ? 2 : 3;
             decoded++;
-            escaped += EscapedLength((char)unit);
+            decodedBytes += utf8;
+            var written = EscapedLength(ch);
+            escaped += written;
+            escapedBytes += written == 1 ? utf8 : written;
         }
 
-        return (decoded, escaped);
+        return new StringMeasure(decoded, escaped, decodedBytes, escapedBytes);
     }
 
     private static int ParseHex4(ReadOnlySpan<byte> hex)

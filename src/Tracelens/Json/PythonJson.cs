@@ -21,20 +21,34 @@ public static class PythonJson
         return tape.KindOf(index) switch
         {
             JsonKind.Null => 0,
-            JsonKind.String => JsonStringCodec.MeasureRaw(tape.RawSpan(index), tape.IsEscaped(index)).Decoded,
-            _ => SerializedLength(tape, index),
+            JsonKind.String => JsonStringCodec.MeasureRaw(tape.RawSpan(index), tape.IsEscaped(index)).DecodedCodePoints,
+            _ => (int)SerializedSize(tape, index, utf8Bytes: false),
         };
     }
 
     /// <summary>Code points of the compact Python serialization of a value.</summary>
-    public static int SerializedLength(JsonTape tape, int index)
+    public static int SerializedLength(JsonTape tape, int index) => (int)SerializedSize(tape, index, utf8Bytes: false);
+
+    /// <summary>
+    /// Size of the compact Python serialization of a value, in code points or in UTF-8 bytes,
+    /// measured on the tape without building the text.
+    /// </summary>
+    public static long SerializedSize(JsonTape tape, int index, bool utf8Bytes)
     {
         switch (tape.KindOf(index))
         {
             case JsonKind.String:
-                return 2 + JsonStringCodec.MeasureRaw(tape.RawSpan(index), tape.IsEscaped(index)).Escaped;
+            {
+                var m = JsonStringCodec.MeasureRaw(tape.RawSpan(index), tape.IsEscaped(index));
+                return 2 + (utf8Bytes ? m.EscapedBytes : m.EscapedCodePoints);
+            }
+
             case JsonKind.Integer:
-                return IntegerLiteral(tape.RawSpan(index)).Length;
+            {
+                var raw = tape.RawSpan(index);
+                return raw.SequenceEqual("-0"u8) ? 1 : raw.Length;
+            }
+
             case JsonKind.Float:
                 return PythonFloat.Repr(PythonFloat.ParseLiteral(tape.RawSpan(index))).Length;
             case JsonKind.True:
@@ -45,11 +59,11 @@ public static class PythonJson
             case JsonKind.Array:
             {
                 var n = tape.ChildCount(index);
-                var len = 2 + Math.Max(0, n - 1);
+                long len = 2 + Math.Max(0, n - 1);
                 var child = JsonTape.FirstChild(index);
                 for (var i = 0; i < n; i++)
                 {
-                    len += SerializedLength(tape, child);
+                    len += SerializedSize(tape, child, utf8Bytes);
                     child = tape.NextOf(child);
                 }
 
@@ -58,11 +72,26 @@ public static class PythonJson
 
             case JsonKind.Object:
             {
-                var members = Members(tape, index);
-                var len = 2 + Math.Max(0, members.Count - 1);
-                foreach (var (key, value) in members)
+                if (HasDuplicateKeys(tape, index))
                 {
-                    len += SerializedLength(tape, key) + 1 + SerializedLength(tape, value);
+                    var members = Members(tape, index);
+                    long dedupedLength = 2 + Math.Max(0, members.Count - 1);
+                    foreach (var (memberKey, memberValue) in members)
+                    {
+                        dedupedLength += SerializedSize(tape, memberKey, utf8Bytes) + 1 + SerializedSize(tape, memberValue, utf8Bytes);
+                    }
+
+                    return dedupedLength;
+                }
+
+                var n = tape.ChildCount(index);
+                long len = 2 + Math.Max(0, n - 1);
+                var key = JsonTape.FirstChild(index);
+                for (var i = 0; i < n; i++)
+                {
+                    var value = key + 1;
+                    len += SerializedSize(tape, key, utf8Bytes) + 1 + SerializedSize(tape, value, utf8Bytes);
+                    key = tape.NextOf(value);
                 }
 
                 return len;
@@ -71,6 +100,34 @@ public static class PythonJson
             default:
                 throw new InvalidOperationException("unknown JSON kind");
         }
+    }
+
+    /// <summary>Whether an object repeats a key (rare; then Python keeps one entry per key).</summary>
+    private static bool HasDuplicateKeys(JsonTape tape, int objectIndex)
+    {
+        var n = tape.ChildCount(objectIndex);
+        if (n < 2)
+        {
+            return false;
+        }
+
+        Span<int> keys = n <= 64 ? stackalloc int[n] : new int[n];
+        var key = JsonTape.FirstChild(objectIndex);
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = 0; j < i; j++)
+            {
+                if (KeysEqual(tape, keys[j], key))
+                {
+                    return true;
+                }
+            }
+
+            keys[i] = key;
+            key = tape.NextOf(key + 1);
+        }
+
+        return false;
     }
 
     /// <summary>Appends the compact Python serialization of a value.</summary>

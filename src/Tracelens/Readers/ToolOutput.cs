@@ -20,12 +20,9 @@ public static class ToolOutput
             return null;
         }
 
-        if (tape.KindOf(content) == JsonKind.String)
-        {
-            return tape.IsEscaped(content) ? Encoding.UTF8.GetByteCount(tape.GetString(content)) : tape.RawSpan(content).Length;
-        }
-
-        return Encoding.UTF8.GetByteCount(PythonJson.Serialize(tape, content));
+        return tape.KindOf(content) == JsonKind.String
+            ? JsonStringCodec.MeasureRaw(tape.RawSpan(content), tape.IsEscaped(content)).DecodedBytes
+            : PythonJson.SerializedSize(tape, content, utf8Bytes: true);
     }
 
     /// <summary>Whether the lower-cased payload contains a truncation marker; null without content.</summary>
@@ -36,9 +33,9 @@ public static class ToolOutput
             return null;
         }
 
-        // Every marker contains "truncat": a cheap byte scan rules out almost all payloads.
+        // Every marker contains "runcat": a vectorized search rules out almost every payload.
         var raw = tape.RawValueSpan(content);
-        if (!ContainsAsciiIgnoreCase(raw, "truncat"u8))
+        if (raw.IndexOf("runcat"u8) < 0 && raw.IndexOf("RUNCAT"u8) < 0)
         {
             return false;
         }
@@ -59,26 +56,5 @@ public static class ToolOutput
         }
 
         return false;
-    }
-
-    private static bool ContainsAsciiIgnoreCase(ReadOnlySpan<byte> haystack, ReadOnlySpan<byte> lowerNeedle)
-    {
-        var first = lowerNeedle[0];
-        var upper = (byte)(first - 32);
-        while (true)
-        {
-            var k = haystack.IndexOfAny(first, upper);
-            if (k < 0 || haystack.Length - k < lowerNeedle.Length)
-            {
-                return false;
-            }
-
-            if (System.Text.Ascii.EqualsIgnoreCase(haystack.Slice(k, lowerNeedle.Length), lowerNeedle))
-            {
-                return true;
-            }
-
-            haystack = haystack[(k + 1)..];
-        }
     }
 }

@@ -1,0 +1,78 @@
+using System.Text;
+using Tracelens.Json;
+using Tracelens.Readers;
+using Xunit;
+
+namespace Tracelens.Tests;
+
+public class PythonJsonTests
+{
+    private static (JsonTape Tape, int Root) Parse(string json)
+    {
+        var tape = new JsonTape();
+        Assert.True(tape.Parse(Encoding.UTF8.GetBytes(json)), tape.Error);
+        return (tape, JsonTape.Root);
+    }
+
+    [Theory]
+    [InlineData("{\"a\":1.10,\"b\":[true,false,null],\"c\":\"x\"}", "{\"a\":1.1,\"b\":[true,false,null],\"c\":\"x\"}")]
+    [InlineData("{ \"k\" : -0 , \"e\": 1e5, \"s\": 1E-7 }", "{\"k\":0,\"e\":100000.0,\"s\":1e-07}")]
+    [InlineData("{\"a\":1,\"b\":2,\"a\":3}", "{\"a\":3,\"b\":2}")]
+    [InlineData("\"tab\\there \\u00e9\\u0001 \\/ \\\"q\\\"\"", "\"tab\\there é\\u0001 / \\\"q\\\"\"")]
+    [InlineData("[\"\\ud83d\\ude00\", \"😀\", \"\\u2028\"]", "[\"😀\",\"😀\",\"\u2028\"]")]
+    [InlineData("[NaN, Infinity, -Infinity, 1e400]", "[NaN,Infinity,-Infinity,Infinity]")]
+    [InlineData("123456789012345678901234567890", "123456789012345678901234567890")]
+    public void Serializes_like_python_json_dumps(string input, string expected)
+    {
+        var (tape, root) = Parse(input);
+        var text = PythonJson.Serialize(tape, root);
+        Assert.Equal(expected, text);
+        // The size measures must agree with the text they describe.
+        Assert.Equal(CodePoints(text), PythonJson.SerializedLength(tape, root));
+        Assert.Equal(Encoding.UTF8.GetByteCount(text), PythonJson.SerializedSize(tape, root, utf8Bytes: true));
+    }
+
+    private static int CodePoints(string s) => JsonStringCodec.CountCodePoints(s);
+
+    [Theory]
+    [InlineData("\"héllo\"", 5, 6)]
+    [InlineData("\"a\\nb\"", 3, 3)]
+    [InlineData("\"\\ud83d\\ude00x\"", 2, 5)]
+    [InlineData("\"日本\"", 2, 6)]
+    public void Content_chars_and_output_bytes_of_strings_are_decoded_sizes(string json, int chars, long bytes)
+    {
+        var (tape, root) = Parse(json);
+        Assert.Equal(chars, PythonJson.ContentChars(tape, root));
+        Assert.Equal(bytes, ToolOutput.Bytes(tape, root));
+    }
+
+    [Theory]
+    [InlineData("01")]
+    [InlineData("{\"a\":1,}")]
+    [InlineData("[1 2]")]
+    [InlineData("\"raw\ttab\"")]
+    [InlineData("\"bad \\x escape\"")]
+    [InlineData("\ufeff{}")]
+    [InlineData("1.")]
+    [InlineData("-")]
+    [InlineData("{\"a\":1} x")]
+    [InlineData("")]
+    public void Rejects_what_python_json_loads_rejects(string json) =>
+        Assert.False(new JsonTape().Parse(Encoding.UTF8.GetBytes(json)));
+
+    [Fact]
+    public void Duplicate_keys_resolve_to_the_last_value()
+    {
+        var (tape, root) = Parse("{\"id\":\"first\",\"x\":1,\"id\":\"last\"}");
+        Assert.Equal("last", tape.GetString(tape.Get(root, "id"u8)));
+    }
+
+    [Fact]
+    public void Truncation_markers_are_found_in_any_case()
+    {
+        var (tape, root) = Parse("[\"ok\",\"Output TRUNCATED to 30000 chars\"]");
+        Assert.True(ToolOutput.Truncated(tape, root));
+        var (clean, cleanRoot) = Parse("\"nothing cut here, the truncate() call returned\"");
+        Assert.False(ToolOutput.Truncated(clean, cleanRoot));
+    }
+}
