@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using Tracelens.Analysis;
 using Tracelens.Cli.Rendering;
 using Tracelens.Collect;
 using Tracelens.Export;
@@ -88,6 +89,11 @@ public static class CollectCommand
             {
                 stream = io.OpenStdout();
             }
+            else if (args.Output is not null && IsDevice(args.Output))
+            {
+                // /dev/null and friends: nothing to make atomic.
+                stream = new FileStream(args.Output, FileMode.Open, FileAccess.Write);
+            }
             else if (args.Output is not null)
             {
                 // Write beside the target and rename at the end: a failed run never leaves half a file.
@@ -105,8 +111,10 @@ public static class CollectCommand
             var row = new StringBuilder(8192);
             using var progress = new ProgressLine(io, "collect");
             var collector = new Collector { Progress = (done, bytes) => progress.Report(done, logs.Count, bytes) };
+            var totals = new UsageTotals();
             var report = collector.Run(logs, args.Home, step =>
             {
+                totals.Add(step);
                 if (writer is null)
                 {
                     return;
@@ -130,11 +138,15 @@ public static class CollectCommand
             var summaryOut = toStdout ? io.Err : io.Out;
             if (args.Json)
             {
-                WriteJson(summaryOut, report, toStdout ? "-" : args.Output);
+                WriteJson(summaryOut, report, totals, toStdout ? "-" : args.Output);
             }
             else
             {
                 WriteHuman(summaryOut, report, toStdout ? "standard output" : args.Output);
+                if (!toStdout)
+                {
+                    UsageTable.Render(io, totals);
+                }
             }
 
             return ExitCodes.Ok;
@@ -156,6 +168,9 @@ public static class CollectCommand
             }
         }
     }
+
+    private static bool IsDevice(string path) =>
+        File.Exists(path) && Path.GetFullPath(path).StartsWith("/dev/", StringComparison.Ordinal);
 
     private static int OutputFailure(CliIo io, bool json, string message)
     {
@@ -220,7 +235,7 @@ public static class CollectCommand
     private static string Plural(long n, string noun) =>
         string.Create(CultureInfo.InvariantCulture, $"{n:N0} {noun}{(n == 1 ? string.Empty : "s")}");
 
-    private static void WriteJson(TextWriter w, CollectReport r, string? output) => JsonOutput.Write(w, j =>
+    private static void WriteJson(TextWriter w, CollectReport r, UsageTotals totals, string? output) => JsonOutput.Write(w, j =>
     {
         j.WriteStartObject();
         j.WriteNumber("files", r.Files);
@@ -256,6 +271,7 @@ public static class CollectCommand
         }
 
         j.WriteEndArray();
+        UsageTable.WriteJson(j, totals);
         if (output is null)
         {
             j.WriteNull("output");
