@@ -188,12 +188,26 @@ public static class JsonStringCodec
         _ => 1,
     };
 
+    private static readonly System.Buffers.SearchValues<char> NeedsEscape = System.Buffers.SearchValues.Create(
+        "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\t\n\u000b\f\r\u000e\u000f\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f");
+
     /// <summary>Appends <paramref name="s"/> as a Python json.dumps(ensure_ascii=False) string literal.</summary>
     public static void AppendPythonLiteral(StringBuilder sb, string s)
     {
         sb.Append('"');
-        foreach (var c in s)
+        var rest = s.AsSpan();
+        while (true)
         {
+            // Copy runs that need no escaping in one go.
+            var k = rest.IndexOfAny(NeedsEscape);
+            if (k < 0)
+            {
+                sb.Append(rest);
+                break;
+            }
+
+            sb.Append(rest[..k]);
+            var c = rest[k];
             switch (c)
             {
                 case '"': sb.Append("\\\""); break;
@@ -203,18 +217,10 @@ public static class JsonStringCodec
                 case '\t': sb.Append("\\t"); break;
                 case '\b': sb.Append("\\b"); break;
                 case '\f': sb.Append("\\f"); break;
-                default:
-                    if (c < ' ')
-                    {
-                        sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                    }
-                    else
-                    {
-                        sb.Append(c);
-                    }
-
-                    break;
+                default: sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture)); break;
             }
+
+            rest = rest[(k + 1)..];
         }
 
         sb.Append('"');
