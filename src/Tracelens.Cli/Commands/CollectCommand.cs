@@ -108,23 +108,23 @@ public static class CollectCommand
             }
 
             writer = stream is null ? null : new StreamWriter(stream, new UTF8Encoding(false), 1 << 16);
-            var row = new StringBuilder(8192);
             using var progress = new ProgressLine(io, "collect");
             var collector = new Collector { Progress = (done, bytes) => progress.Report(done, logs.Count, bytes) };
             var totals = new UsageTotals();
-            var report = collector.Run(logs, args.Home, step =>
-            {
-                totals.Add(step);
-                if (writer is null)
+            // Rows are serialized on the worker threads; the ordered consumer only dedupes and writes.
+            var report = collector.Run(
+                logs,
+                args.Home,
+                step => writer is null ? null : TraceLabRowWriter.Serialize(step),
+                (step, row) =>
                 {
-                    return;
-                }
-
-                row.Clear();
-                TraceLabRowWriter.Append(row, step);
-                row.Append('\n');
-                writer.Write(row);
-            });
+                    totals.Add(step);
+                    if (writer is not null)
+                    {
+                        writer.Write(row);
+                        writer.Write('\n');
+                    }
+                });
             report.Problems.AddRange(problems);
             writer?.Flush();
             writer?.Dispose();

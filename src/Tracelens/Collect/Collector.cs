@@ -38,7 +38,15 @@ public sealed class Collector
     public Action<int, long>? Progress { get; init; }
 
     /// <summary>Reads <paramref name="logs"/> and hands each kept step to <paramref name="sink"/>, in order.</summary>
-    public CollectReport Run(IReadOnlyList<SessionLog> logs, string home, Action<AgentStep> sink, CancellationToken cancellation = default)
+    public CollectReport Run(IReadOnlyList<SessionLog> logs, string home, Action<AgentStep> sink, CancellationToken cancellation = default) =>
+        Run<object?>(logs, home, _ => null, (step, _) => sink(step), cancellation);
+
+    /// <summary>
+    /// Like <see cref="Run(IReadOnlyList{SessionLog}, string, Action{AgentStep}, CancellationToken)"/>, but
+    /// <paramref name="prepare"/> runs on the worker threads (e.g. serializing a row) so the ordered
+    /// consumer only dedupes and writes. Duplicates are prepared too and then dropped.
+    /// </summary>
+    public CollectReport Run<T>(IReadOnlyList<SessionLog> logs, string home, Func<AgentStep, T> prepare, Action<AgentStep, T> sink, CancellationToken cancellation = default)
     {
         var report = new CollectReport { Diagnostics = new ReadDiagnostics(), Files = logs.Count, Bytes = logs.Sum(l => l.Length) };
         var user = Path.GetFileName(home.TrimEnd('/', '\\'));
@@ -46,7 +54,7 @@ public sealed class Collector
         var sessions = new HashSet<string>(StringComparer.Ordinal);
 
         // Ordered pipeline: up to 2×parallelism files in flight; results consumed strictly in order.
-        var window = Channel.CreateBounded<Task<(List<AgentStep> Steps, long Synthetic)>>(_parallelism * 2);
+        var window = Channel.CreateBounded<Task<(List<(AgentStep Step, T Prepared)> Steps, long Synthetic)>>(_parallelism * 2);
         using var gate = new SemaphoreSlim(_parallelism);
         var producer = Task.Run(async () =>
         {
@@ -59,7 +67,18 @@ public sealed class Collector
                     {
                         try
                         {
-                            return ReadOne(log, report.Diagnostics);
+                            var (steps, synthetic) = ReadOne(log, report.Diagnostics);
+                            var prepared = new List<(AgentStep, T)>(steps.Count);
+                            foreach (var step in steps)
+                            {
+                                step.Home = home;
+                                step.User = user;
+                                step.Store = log.Store;
+                                step.StampTraceKey();
+                                prepared.Add((step, prepare(step)));
+                            }
+
+                            return (prepared, synthetic);
                         }
                         finally
                         {
@@ -85,12 +104,8 @@ public sealed class Collector
                 var (steps, synthetic) = task.GetAwaiter().GetResult();
                 var log = logs[index++];
                 report.SyntheticRecords += synthetic;
-                foreach (var step in steps)
+                foreach (var (step, prepared) in steps)
                 {
-                    step.Home = home;
-                    step.User = user;
-                    step.Store = log.Store;
-                    step.StampTraceKey();
                     if (!seenKeys.Add(step.TraceKey!))
                     {
                         report.DuplicateSteps++;
@@ -102,7 +117,7 @@ public sealed class Collector
                     report.ToolCalls += step.Tools.Count;
                     report.ToolResults += step.Tools.Count(t => t.ResultAt is not null);
                     report.StepsByProvider[step.Provider] = report.StepsByProvider.GetValueOrDefault(step.Provider) + 1;
-                    sink(step);
+                    sink(step, prepared);
                 }
 
                 done++;
