@@ -16,9 +16,9 @@ namespace Tracelens.Sanitize;
 /// length, uuid-like, same-length hex, or the kind's prefix + 16 hex). Unlike TraceLab's seeded
 /// mapping there is no "already used" redraw (that would make a value depend on what came
 /// before), so two ids of one kind may collide with probability about 2^-32 per pair for the
-/// 8-hex formats and far less for the others.
+/// 8-hex formats and far less for the others. Not thread-safe: use one instance per thread.
 /// </remarks>
-public sealed class KeyedSanitizer : RowSanitizer
+public sealed class KeyedSanitizer : RowSanitizer, IDisposable
 {
     /// <summary>Length of a generated secret, in bytes.</summary>
     public const int SecretLength = 32;
@@ -26,7 +26,11 @@ public sealed class KeyedSanitizer : RowSanitizer
     /// <summary>Shortest secret accepted, in bytes.</summary>
     public const int MinimumSecretLength = 16;
 
-    private readonly byte[] _secret;
+    // Pseudonyms already computed (projects and users repeat on every row, tool ids twice); bounded.
+    private const int CacheLimit = 65536;
+
+    private readonly IncrementalHash _hmac;
+    private readonly Dictionary<(IdKind Kind, string Original), string> _cache = [];
 
     public KeyedSanitizer(ReadOnlySpan<byte> secret)
         : base(dropUserKeys: false, traceLabQuirks: false)
@@ -36,11 +40,34 @@ public sealed class KeyedSanitizer : RowSanitizer
             throw new ArgumentException($"the secret must be at least {MinimumSecretLength} bytes", nameof(secret));
         }
 
-        _secret = secret.ToArray();
+        _hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, secret);
     }
 
-    private protected override string Map(IdKind kind, string original, Func<IIdCharSource, string> make) =>
-        make(new KeyedSource(_secret, IdFormats.Name(kind), original));
+    public void Dispose() => _hmac.Dispose();
+
+    private protected override string Map(IdKind kind, string original, Func<IIdCharSource, string> make)
+    {
+        // A session pseudonym also carries the row's provider, so it is not a function of the
+        // original alone: compute it every time (one HMAC block).
+        if (kind == IdKind.SessionId)
+        {
+            return make(new KeyedSource(_hmac, IdFormats.Name(kind), original));
+        }
+
+        if (_cache.TryGetValue((kind, original), out var known))
+        {
+            return known;
+        }
+
+        if (_cache.Count >= CacheLimit)
+        {
+            _cache.Clear();
+        }
+
+        var pseudonym = make(new KeyedSource(_hmac, IdFormats.Name(kind), original));
+        _cache[(kind, original)] = pseudonym;
+        return pseudonym;
+    }
 
     /// <summary>
     /// An unbounded character stream for one (kind, value): block i is
@@ -50,16 +77,16 @@ public sealed class KeyedSanitizer : RowSanitizer
     {
         private const int BlockSize = HMACSHA256.HashSizeInBytes;
 
-        private readonly byte[] _secret;
+        private readonly IncrementalHash _hmac;
         private readonly byte[] _message;
         private readonly byte[] _block = new byte[BlockSize];
         private uint _counter;
         private int _position = BlockSize;
         private bool _lowNibblePending;
 
-        public KeyedSource(byte[] secret, string kind, string original)
+        public KeyedSource(IncrementalHash hmac, string kind, string original)
         {
-            _secret = secret;
+            _hmac = hmac;
             var kindBytes = Encoding.UTF8.GetBytes(kind);
             var valueBytes = Encoding.UTF8.GetBytes(original);
             _message = new byte[4 + kindBytes.Length + 1 + valueBytes.Length];
@@ -106,7 +133,8 @@ public sealed class KeyedSanitizer : RowSanitizer
             if (_position >= BlockSize)
             {
                 BinaryPrimitives.WriteUInt32BigEndian(_message, _counter++);
-                HMACSHA256.HashData(_secret, _message, _block);
+                _hmac.AppendData(_message);
+                _hmac.GetHashAndReset(_block);
                 _position = 0;
             }
 

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using System.Text.RegularExpressions;
 using Tracelens.Json;
 
@@ -67,10 +69,11 @@ public sealed record LeakFinding(string Path, LeakReason Reason)
 
 /// <summary>
 /// The check every export that claims to be sanitized must pass: TraceLab's <c>find_sensitive</c>
-/// (tracelab-spec §4.5: any sensitive key anywhere, any surviving <c>tools[i].input</c>) plus
-/// stricter value checks: un-pseudonymized user values, home-folder paths (<c>/home/x</c>,
-/// <c>/Users/x</c>, <c>/root</c>, <c>C:\Users\x</c>, Claude's <c>-home-x-…</c> project names), the
-/// local user's name and home, and absolute paths. Keys are checked like values.
+/// (tracelab-spec §4.5: any sensitive key anywhere, any surviving <c>tools[i].input</c>) made
+/// stricter: more path-like keys (<c>logPath</c>, <c>projectDir</c>), un-pseudonymized user values,
+/// and strings holding home-folder paths (<c>/home/x</c>, <c>/Users/x</c>, <c>/root</c>,
+/// <c>C:\Users\x</c>, Claude's <c>-home-x-…</c> project names), the local user's name or home, or
+/// absolute paths. Keys are checked like values. Instances hold no mutable state and may be shared.
 /// </summary>
 public sealed partial class LeakGate
 {
@@ -121,92 +124,133 @@ public sealed partial class LeakGate
     {
         ArgumentNullException.ThrowIfNull(row);
         var found = new List<LeakFinding>();
-        Scan(row, string.Empty, inTool: false, found);
+        Scan(row, [], inTool: false, found);
         return found;
     }
 
     /// <summary>True when <see cref="Find"/> would report anything.</summary>
     public bool HasLeak(PyValue row) => Find(row).Count > 0;
 
-    /// <summary>The reason a single string (a value or a key) leaks, or null when it does not.</summary>
+    /// <summary>
+    /// The reason a single string (a value or a key) leaks, or null when it does not.
+    /// (<see cref="Find"/> does not ask about the schema's own key names and fixed values.)
+    /// </summary>
     public LeakReason? CheckString(string s)
     {
         ArgumentNullException.ThrowIfNull(s);
-        if (HomeDirectory().IsMatch(s) || EncodedHomeDirectory().IsMatch(s) || ContainsLocalHome(s))
+
+        // Every path pattern needs a separator; most values (timestamps, names, ids) have none.
+        var hasSeparator = s.AsSpan().IndexOfAny('/', '\\') >= 0;
+        if ((hasSeparator && HomeDirectory().IsMatch(s)) || (s.Contains('-', StringComparison.Ordinal) && EncodedHomeDirectory().IsMatch(s)) || ContainsLocalHome(s))
         {
             return LeakReason.HomePath;
         }
 
-        if (_userName is not null && !SchemaVocabulary.Contains(s) && ContainsWord(s, _userName))
+        if (_userName is not null && ContainsWord(s, _userName))
         {
             return LeakReason.UserName;
         }
 
-        return LooksLikeAbsolutePath(s) ? LeakReason.AbsolutePath : null;
+        return hasSeparator && LooksLikeAbsolutePath(s) ? LeakReason.AbsolutePath : null;
     }
 
-    private void Scan(PyValue value, string path, bool inTool, List<LeakFinding> found)
+    // The breadcrumb is kept as a stack of segments (a key, or an index when the key is null) and
+    // only turned into a string when something is found.
+    private void Scan(PyValue value, List<(string? Key, int Index)> path, bool inTool, List<LeakFinding> found)
     {
         switch (value)
         {
             case PyObject obj:
                 foreach (var (key, child) in obj)
                 {
-                    var childPath = path.Length == 0 ? key : $"{path}.{key}";
-                    var normalized = PrivacyRules.NormalizeKey(key);
-                    if (PrivacyRules.IsSensitiveNormalized(normalized) || IsPathLikeKey(normalized))
-                    {
-                        found.Add(new LeakFinding(childPath, LeakReason.SensitiveKey));
-                        continue;
-                    }
-
-                    if (inTool && key == "input")
-                    {
-                        found.Add(new LeakFinding(childPath, LeakReason.ToolInput));
-                        continue;
-                    }
-
-                    if (CheckString(key) is { } keyReason)
-                    {
-                        found.Add(new LeakFinding(childPath, keyReason));
-                    }
-
-                    if (PrivacyRules.IsUserNormalized(normalized) && child is PyString user && !UserPseudonym().IsMatch(user.Value))
-                    {
-                        found.Add(new LeakFinding(childPath, LeakReason.UserValue));
-                        continue;
-                    }
-
-                    var isTools = path.Length == 0 && key == "tools";
-                    if (isTools && child is PyArray tools)
-                    {
-                        for (var i = 0; i < tools.Count; i++)
-                        {
-                            Scan(tools[i], $"{childPath}[{i}]", inTool: true, found);
-                        }
-
-                        continue;
-                    }
-
-                    Scan(child, childPath, inTool: false, found);
+                    path.Add((key, 0));
+                    ScanMember(key, child, path, inTool, found);
+                    path.RemoveAt(path.Count - 1);
                 }
 
                 break;
             case PyArray arr:
                 for (var i = 0; i < arr.Count; i++)
                 {
-                    Scan(arr[i], $"{path}[{i}]", inTool: false, found);
+                    path.Add((null, i));
+                    Scan(arr[i], path, inTool: false, found);
+                    path.RemoveAt(path.Count - 1);
                 }
 
                 break;
             case PyString str:
-                if (CheckString(str.Value) is { } reason)
+                if (!SchemaVocabulary.Contains(str.Value) && CheckString(str.Value) is { } reason)
                 {
-                    found.Add(new LeakFinding(path, reason));
+                    found.Add(new LeakFinding(Breadcrumb(path), reason));
                 }
 
                 break;
         }
+    }
+
+    private void ScanMember(string key, PyValue child, List<(string? Key, int Index)> path, bool inTool, List<LeakFinding> found)
+    {
+        var normalized = PrivacyRules.NormalizeKey(key);
+        if (PrivacyRules.IsSensitiveNormalized(normalized) || IsPathLikeKey(normalized))
+        {
+            found.Add(new LeakFinding(Breadcrumb(path), LeakReason.SensitiveKey));
+            return;
+        }
+
+        if (inTool && key == "input")
+        {
+            found.Add(new LeakFinding(Breadcrumb(path), LeakReason.ToolInput));
+            return;
+        }
+
+        if (!SchemaVocabulary.Contains(key) && CheckString(key) is { } keyReason)
+        {
+            found.Add(new LeakFinding(Breadcrumb(path), keyReason));
+        }
+
+        if (PrivacyRules.IsUserNormalized(normalized) && child is PyString user && !UserPseudonym().IsMatch(user.Value))
+        {
+            found.Add(new LeakFinding(Breadcrumb(path), LeakReason.UserValue));
+            return;
+        }
+
+        if (path.Count == 1 && key == "tools" && child is PyArray tools)
+        {
+            for (var i = 0; i < tools.Count; i++)
+            {
+                path.Add((null, i));
+                Scan(tools[i], path, inTool: true, found);
+                path.RemoveAt(path.Count - 1);
+            }
+
+            return;
+        }
+
+        Scan(child, path, inTool: false, found);
+    }
+
+    // TraceLab's format: keys joined with '.', indexes as [i] ("tools[0].input", "a.b[2].c").
+    private static string Breadcrumb(List<(string? Key, int Index)> path)
+    {
+        var sb = new StringBuilder();
+        foreach (var (key, index) in path)
+        {
+            if (key is null)
+            {
+                sb.Append('[').Append(index.ToString(CultureInfo.InvariantCulture)).Append(']');
+            }
+            else
+            {
+                if (sb.Length > 0)
+                {
+                    sb.Append('.');
+                }
+
+                sb.Append(key);
+            }
+        }
+
+        return sb.ToString();
     }
 
     // Beyond TraceLab's list: camelCase and plural path keys and folder keys ("logPath",

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace Tracelens.Sanitize;
@@ -13,12 +14,20 @@ public static class PrivacyRules
         "cwd", "home", "host", "hostname", "file_path", "filepath", "repo_url", "repository_url", "session_file", "workdir",
     };
 
+    // Keys made only of these are already normalized (the common case: snake_case names).
+    private static readonly SearchValues<char> NormalKeyChars = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789_.");
+
     private static readonly HashSet<string> UserKeys = new(StringComparer.Ordinal) { "user", "user_name", "username" };
 
     /// <summary>A key as the rules compare it: Python's <c>key.lower().replace("-", "_")</c>.</summary>
     public static string NormalizeKey(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
+        if (!key.AsSpan().ContainsAnyExcept(NormalKeyChars))
+        {
+            return key;
+        }
+
         var sb = new StringBuilder(key.Length);
         foreach (var c in key)
         {

@@ -114,6 +114,7 @@ public static class Sanitizer
             return new SanitizeReport { Error = $"cannot load the sanitize secret: {e.Message}" };
         }
 
+        using var disposeSanitizer = sanitizer as IDisposable;
         var gate = new LeakGate(options.Gate ?? LeakGateOptions.ForCurrentUser());
         var reader = new JsonlLineReader(input);
         var tape = new JsonTape();

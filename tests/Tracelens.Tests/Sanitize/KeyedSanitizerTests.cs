@@ -85,6 +85,20 @@ public class KeyedSanitizerTests
     }
 
     [Fact]
+    public void A_session_id_shared_by_two_providers_keeps_each_rows_provider_in_any_order()
+    {
+        const string claude = """{"provider":"claude","session_id":"shared-id"}""";
+        const string codex = """{"provider":"codex","session_id":"shared-id"}""";
+        var forward = RunRows(Jsonl(claude, codex), Keyed());
+        var backward = RunRows(Jsonl(codex, claude), Keyed());
+
+        Assert.Equal(forward[0].ToJson(), backward[1].ToJson());
+        Assert.Equal(forward[1].ToJson(), backward[0].ToJson());
+        Assert.StartsWith("codex:", Str(forward[1], "session_id"), StringComparison.Ordinal);
+        Assert.Equal(Str(forward[0], "session_id")["claude:".Length..], Str(forward[1], "session_id")["codex:".Length..]);
+    }
+
+    [Fact]
     public void A_different_secret_gives_different_pseudonyms()
     {
         var a = RunRows(Jsonl(ClaudeRow), Keyed())[0];

@@ -89,6 +89,29 @@ public class TraceLabCompatSanitizerTests
         Assert.Equal($"codex:{Str(clean, "session_id")}:{turn}:2", Str(clean, "trace_key"));
     }
 
+    [Theory]
+    [InlineData("t:12", "t", ":12")]
+    [InlineData("a:b:3", "a:b", ":3")]
+    [InlineData("t:\u00b2", "t", ":\u00b2")]
+    [InlineData("t:\u0663", "t", ":\u0663")]
+    [InlineData("t:", null, null)]
+    [InlineData("t:1a", null, null)]
+    [InlineData("t:\u00bd", null, null)]
+    public void Codex_round_suffix_must_satisfy_python_isdigit(string roundId, string? turn, string? suffix)
+    {
+        var row = new PyObject { ["provider"] = new PyString("codex"), ["turn_id"] = new PyString(turn ?? "other"), ["round_id"] = new PyString(roundId) };
+        var clean = new TraceLabCompatSanitizer("s").Sanitize(row);
+
+        if (turn is null)
+        {
+            Assert.Matches("^round_[0-9a-f]{16}$", Str(clean, "round_id"));
+        }
+        else
+        {
+            Assert.Equal(Str(clean, "turn_id") + suffix, Str(clean, "round_id"));
+        }
+    }
+
     [Fact]
     public void Claude_round_id_with_a_colon_is_one_atomic_id()
     {
