@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Unicode;
 using Tracelens.Json;
+using Tracelens.Readers;
 
 namespace Tracelens.Sanitize;
 
@@ -41,7 +42,7 @@ public sealed record SanitizeOptions
 }
 
 /// <summary>A row the leak gate kept out of the output.</summary>
-public sealed record RefusedRow(int Line, IReadOnlyList<LeakFinding> Leaks)
+public sealed record RefusedRow(long Line, IReadOnlyList<LeakFinding> Leaks)
 {
     public override string ToString() => $"line {Line}: refused, still holds {string.Join(", ", Leaks)}";
 }
@@ -62,7 +63,7 @@ public sealed class SanitizeReport
     public string? Error { get; init; }
 
     /// <summary>The input line of <see cref="Error"/>, when it concerns one.</summary>
-    public int? ErrorLine { get; init; }
+    public long? ErrorLine { get; init; }
 
     public bool Succeeded => Error is null;
 }
@@ -116,7 +117,7 @@ public static class Sanitizer
 
         using var disposeSanitizer = sanitizer as IDisposable;
         var gate = new LeakGate(options.Gate ?? LeakGateOptions.ForCurrentUser());
-        var reader = new JsonlLineReader(input);
+        using var reader = new JsonlLineReader(input, ownsStream: false, bufferSize: 64 * 1024);
         var tape = new JsonTape();
         var sb = new StringBuilder();
         var refused = new List<RefusedRow>();
@@ -125,15 +126,14 @@ public static class Sanitizer
         try
         {
             using var writer = new StreamWriter(output, Utf8NoBom, 64 * 1024, leaveOpen: true);
-            while (reader.TryReadLine(out var memory))
+            while (reader.TryReadLine(out var line))
             {
-                var line = memory.Span;
                 if (!Utf8.IsValid(line))
                 {
                     line = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(line));
                 }
 
-                if (IsBlank(line))
+                if (JsonlLineReader.IsBlank(line) || IsUnicodeBlank(line))
                 {
                     continue;
                 }
@@ -174,7 +174,7 @@ public static class Sanitizer
 
         return new SanitizeReport { Rows = rows, Tools = tools, Refused = refused };
 
-        SanitizeReport Failed(string message, int? line) =>
+        SanitizeReport Failed(string message, long? line) =>
             new() { Rows = rows, Tools = tools, Refused = refused, Error = message, ErrorLine = line };
     }
 
@@ -275,32 +275,18 @@ public static class Sanitizer
         return n == 2 && head[0] == 0x1F && head[1] == 0x8B ? new GZipStream(stream, CompressionMode.Decompress) : stream;
     }
 
-    // Python's `not line.strip()`: only str.isspace characters (which include U+001C..U+001F).
-    private static bool IsBlank(ReadOnlySpan<byte> line)
+    // Python's `not line.strip()` also strips non-ASCII whitespace (U+00A0, U+2028, U+3000, …),
+    // which the reader's ASCII check leaves to us. Such a line is skipped, not an invalid row.
+    private static bool IsUnicodeBlank(ReadOnlySpan<byte> line)
     {
-        var asciiOnly = true;
-        foreach (var b in line)
+        if (Ascii.IsValid(line))
         {
-            if (b >= 0x80)
-            {
-                asciiOnly = false;
-                break;
-            }
-
-            if (!IsPythonSpace((char)b))
-            {
-                return false;
-            }
-        }
-
-        if (asciiOnly)
-        {
-            return true;
+            return false;
         }
 
         foreach (var c in Encoding.UTF8.GetString(line))
         {
-            if (!IsPythonSpace(c))
+            if (!char.IsWhiteSpace(c) && c is not (>= '\x1c' and <= '\x1f'))
             {
                 return false;
             }
@@ -308,8 +294,6 @@ public static class Sanitizer
 
         return true;
     }
-
-    private static bool IsPythonSpace(char c) => char.IsWhiteSpace(c) || c is >= '\x1c' and <= '\x1f';
 
     private static void TryDelete(string path)
     {
