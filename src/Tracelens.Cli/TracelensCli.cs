@@ -15,6 +15,7 @@ public static class TracelensCli
         var root = new Command("tracelens", "Tracelens: where your coding agents' tokens, money, time and context go")
         {
             CollectCommand.Build(io),
+            SanitizeCommand.Build(io),
         };
         root.Options.Add(new System.CommandLine.Help.HelpOption());
         root.Options.Add(new VersionOption { Action = new PrintVersion(io) });
