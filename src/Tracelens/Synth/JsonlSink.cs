@@ -47,8 +47,6 @@ internal sealed class JsonlSink : IDisposable
     /// <summary>Lines ended so far.</summary>
     public long Lines { get; private set; }
 
-    public bool IsNull => _stream is null;
-
     public void Raw(ReadOnlySpan<byte> bytes)
     {
         if (bytes.Length <= _buffer.Length - _pos)
@@ -147,8 +145,6 @@ internal sealed class JsonlSink : IDisposable
         _pos += SynthTime.FormatIso(unixMs, _buffer.AsSpan(_pos));
         _buffer[_pos++] = (byte)'"';
     }
-
-    public void Bool(bool value) => Raw(value ? "true"u8 : "false"u8);
 
     public void EndLine()
     {

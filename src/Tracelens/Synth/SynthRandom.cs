@@ -101,8 +101,6 @@ internal sealed class SynthRandom
         return weights.Length - 1;
     }
 
-    public T Pick<T>(IReadOnlyList<T> items) => items[Next(items.Count)];
-
     /// <summary>
     /// A skewed positive value: a bucket chosen by weight, then uniform inside it. Buckets are
     /// consecutive ranges <c>[edges[i], edges[i+1]]</c>; this gives heavy tails without <c>Math.Exp</c>.

@@ -199,9 +199,7 @@ internal static class SynthText
 
     public static void WriteLog(JsonlSink sink, int start, int lines) => WriteSlice(sink, LogBlob, LogStarts, start, lines);
 
-    /// <summary>Escaped byte length of <see cref="WriteCode"/> for the same arguments.</summary>
-    public static long CodeBytes(int start, int lines) => SliceBytes(CodeStarts, start, lines);
-
+    /// <summary>Escaped byte length of <see cref="WriteLog"/> for the same arguments.</summary>
     public static long LogBytes(int start, int lines) => SliceBytes(LogStarts, start, lines);
 
     /// <summary>Code lines prefixed with right-aligned line numbers and an arrow, as Claude Code's Read shows them.</summary>
