@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Tracelens.Synth;
 
 /// <summary>
@@ -332,7 +330,7 @@ internal sealed class CodexSessionWriter
         else
         {
             _out.Raw("\"type\":\"function_call\",\"name\":\"exec_command\",\"arguments\":"u8);
-            var args = "{\"cmd\":" + JsonQuote(tool.Target) + ",\"workdir\":" + JsonQuote(_plan.Cwd) + ",\"max_output_tokens\":" +
+            var args = "{\"cmd\":" + SynthText.Quote(tool.Target) + ",\"workdir\":" + SynthText.Quote(_plan.Cwd) + ",\"max_output_tokens\":" +
                        (_rng.Chance(0.5) ? "1200" : "4000") + ",\"yield_time_ms\":1000}";
             _out.Str(args);
             _out.Raw(",\"call_id\":\""u8);
@@ -598,10 +596,5 @@ internal sealed class CodexSessionWriter
     {
         _out.Raw("}}"u8);
         _out.EndLine();
-    }
-
-    private static string JsonQuote(string s)
-    {
-        return "\"" + Encoding.UTF8.GetString(SynthText.Escape(s)) + "\"";
     }
 }

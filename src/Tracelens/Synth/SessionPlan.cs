@@ -130,42 +130,25 @@ internal sealed class SessionPlanner(SynthSettings settings)
         }
 
         var cwd = Projects[rng.Pick(ProjectWeights)];
-        if (provider == Provider.Codex)
-        {
-            var sid = SynthText.Uuid7(startMs, rng);
-            return new SessionPlan
-            {
-                Index = index,
-                Provider = provider,
-                ContentSeed = contentSeed,
-                StartMs = startMs,
-                PlannedBytes = planned,
-                Showcase = showcase,
-                Cwd = cwd,
-                SessionId = sid,
-                Version = CodexVersions[rng.Next(CodexVersions.Length)],
-                Branch = Branch(rng),
-                Model = CodexModels[rng.Pick(CodexModelWeights)],
-                Source = CodexSources[rng.Next(CodexSources.Length)],
-            };
-        }
-
-        var sessionId = SynthText.Uuid4(rng);
-        var version = ClaudeVersions[rng.Next(ClaudeVersions.Length)];
+        var codex = provider == Provider.Codex;
+        var sessionId = codex ? SynthText.Uuid7(startMs, rng) : SynthText.Uuid4(rng);
+        var version = codex ? CodexVersions[rng.Next(CodexVersions.Length)] : ClaudeVersions[rng.Next(ClaudeVersions.Length)];
         var branch = Branch(rng);
-        var model = ClaudeModels[rng.Pick(ClaudeModelWeights)];
-        var ttl1h = rng.Chance(0.4);
+        var model = codex ? CodexModels[rng.Pick(CodexModelWeights)] : ClaudeModels[rng.Pick(ClaudeModelWeights)];
+        var source = codex ? CodexSources[rng.Next(CodexSources.Length)] : "cli";
+        var ttl1h = !codex && rng.Chance(0.4);
         long prefix = 0, gap = 0;
         if (resumeOf >= 0)
         {
-            var source = Plan(resumeOf);
-            cwd = source.Cwd;
-            prefix = source.PlannedBytes * rng.Range(25, 70) / 100;
+            // A resumed session continues its source: same project, version, branch, model and cache TTL.
+            var origin = Plan(resumeOf);
+            cwd = origin.Cwd;
+            prefix = origin.PlannedBytes * rng.Range(25, 70) / 100;
             gap = rng.Range(20 * SynthTime.MsPerMinute, 3 * SynthTime.MsPerDay);
-            version = source.Version;
-            branch = source.Branch;
-            model = source.Model;
-            ttl1h = source.Ttl1h;
+            version = origin.Version;
+            branch = origin.Branch;
+            model = origin.Model;
+            ttl1h = origin.Ttl1h;
         }
 
         return new SessionPlan
@@ -181,6 +164,7 @@ internal sealed class SessionPlanner(SynthSettings settings)
             Version = version,
             Branch = branch,
             Model = model,
+            Source = source,
             Ttl1h = ttl1h,
             ResumeOf = resumeOf,
             ResumePrefixBytes = prefix,

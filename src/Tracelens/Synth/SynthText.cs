@@ -1,4 +1,5 @@
 using System.Text;
+using Tracelens.Json;
 using static System.FormattableString;
 
 namespace Tracelens.Synth;
@@ -229,34 +230,19 @@ internal static class SynthText
         }
     }
 
-    /// <summary>JSON-escapes a string into UTF-8 bytes (no quotes).</summary>
+    /// <summary>JSON-escapes a string into UTF-8 bytes, without the quotes.</summary>
     public static byte[] Escape(string s)
     {
+        var literal = Quote(s);
+        return Encoding.UTF8.GetBytes(literal, 1, literal.Length - 2);
+    }
+
+    /// <summary>A quoted JSON string literal.</summary>
+    public static string Quote(string s)
+    {
         var sb = new StringBuilder(s.Length + 8);
-        foreach (var c in s)
-        {
-            switch (c)
-            {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\t': sb.Append("\\t"); break;
-                case '\r': sb.Append("\\r"); break;
-                default:
-                    if (c < 0x20)
-                    {
-                        sb.Append("\\u00").Append(HexDigits[c >> 4]).Append(HexDigits[c & 15]);
-                    }
-                    else
-                    {
-                        sb.Append(c);
-                    }
-
-                    break;
-            }
-        }
-
-        return Encoding.UTF8.GetBytes(sb.ToString());
+        JsonStringCodec.AppendPythonLiteral(sb, s);
+        return sb.ToString();
     }
 
     private static int FormatLineNumber(int number, Span<byte> dest)

@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace Tracelens.Synth;
 
 /// <summary>Millisecond UTC clock arithmetic and ISO formatting, done with integers only.</summary>
@@ -17,14 +19,9 @@ internal static class SynthTime
     /// <summary>The UTC day as yyyy-MM-dd.</summary>
     public static string DayString(long dayNumber)
     {
-        var (y, m, d) = CivilFromDays(dayNumber);
-        Span<char> s = stackalloc char[10];
-        Write4(s, y);
-        s[4] = '-';
-        Write2(s[5..], m);
-        s[7] = '-';
-        Write2(s[8..], d);
-        return new string(s);
+        Span<byte> iso = stackalloc byte[24];
+        FormatIso(dayNumber * MsPerDay, iso);
+        return Encoding.ASCII.GetString(iso[..10]);
     }
 
     /// <summary>Writes yyyy-MM-ddTHH:mm:ss.fffZ (24 bytes) and returns the length.</summary>
@@ -98,19 +95,5 @@ internal static class SynthTime
             dest[i] = (byte)('0' + value % 10);
             value /= 10;
         }
-    }
-
-    private static void Write4(Span<char> s, int v)
-    {
-        s[0] = (char)('0' + v / 1000 % 10);
-        s[1] = (char)('0' + v / 100 % 10);
-        s[2] = (char)('0' + v / 10 % 10);
-        s[3] = (char)('0' + v % 10);
-    }
-
-    private static void Write2(Span<char> s, int v)
-    {
-        s[0] = (char)('0' + v / 10 % 10);
-        s[1] = (char)('0' + v % 10);
     }
 }

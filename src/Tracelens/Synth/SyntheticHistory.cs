@@ -320,18 +320,7 @@ internal static class SessionRunner
             sink.Dispose();
         }
 
-        truth.Counts.Files++;
-        truth.Counts.Sessions++;
-        truth.Counts.Lines += sink.Lines;
-        truth.Counts.Bytes += sink.Bytes;
-        return new SessionResult
-        {
-            Provider = Provider.Claude,
-            Truth = truth,
-            Files = files.Paths,
-            Bytes = truth.Counts.Bytes + truth.Counts.MetaBytes,
-            AssistantRecords = truth.Counts.AssistantRecords,
-        };
+        return Finish(Provider.Claude, truth, sink, files.Paths);
     }
 
     private static SessionResult RunCodex(SynthSettings settings, SessionPlan plan, Func<bool> abort)
@@ -356,16 +345,22 @@ internal static class SessionRunner
             sink.Dispose();
         }
 
+        return Finish(Provider.Codex, truth, sink, [path]);
+    }
+
+    /// <summary>Counts the session's main file and wraps up what the session produced.</summary>
+    private static SessionResult Finish(Provider provider, TruthRecorder truth, JsonlSink mainFile, IReadOnlyList<string> files)
+    {
         truth.Counts.Files++;
         truth.Counts.Sessions++;
-        truth.Counts.Lines += sink.Lines;
-        truth.Counts.Bytes += sink.Bytes;
+        truth.Counts.Lines += mainFile.Lines;
+        truth.Counts.Bytes += mainFile.Bytes;
         return new SessionResult
         {
-            Provider = Provider.Codex,
+            Provider = provider,
             Truth = truth,
-            Files = [path],
-            Bytes = truth.Counts.Bytes,
+            Files = files,
+            Bytes = truth.Counts.Bytes + truth.Counts.MetaBytes,
             AssistantRecords = truth.Counts.AssistantRecords,
         };
     }
