@@ -249,7 +249,8 @@ public static class SyntheticHistory
         File.Delete(marker);
     }
 
-    private static void RemoveEmptyDirectories(string root)
+    /// <summary>Removes the empty folders below <paramref name="root"/> (left by discarded sessions), keeping <paramref name="root"/>.</summary>
+    internal static void RemoveEmptyDirectories(string root)
     {
         if (!Directory.Exists(root))
         {

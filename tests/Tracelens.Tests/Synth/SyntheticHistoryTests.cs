@@ -24,8 +24,55 @@ public class SyntheticHistoryTests
             Assert.True(hash == hb[file], $"{file} differs between runs");
         }
 
+        Assert.Equal(Folders(a.Path), Folders(b.Path));
         Assert.Equal(sa.Bytes, sb.Bytes);
         Assert.Equal(sa.GroundTruth.ToJson(), sb.GroundTruth.ToJson());
+    }
+
+    [Fact]
+    public void Progress_reports_every_finished_session()
+    {
+        using var dir = new TempDir("synth-progress");
+        var reports = new List<SynthProgress>();
+        var s = SyntheticHistory.Generate(new SynthOptions
+        {
+            OutputDirectory = dir.Path,
+            TargetBytes = 1_000_000,
+            MaxDegreeOfParallelism = 1,
+            Progress = new Collect(reports),
+        });
+
+        Assert.Equal(0, s.DiscardedSessions);
+        Assert.Equal(Enumerable.Range(1, s.Sessions), reports.Select(r => r.Sessions));
+        Assert.Equal(s.Bytes, reports[^1].Bytes);
+        Assert.Equal(s.AssistantRecords, reports[^1].AssistantRecords);
+    }
+
+    [Fact]
+    public void Folders_emptied_by_discarded_sessions_are_removed()
+    {
+        using var dir = new TempDir("synth-prune");
+        var root = Path.Combine(dir.Path, "sessions");
+        Directory.CreateDirectory(Path.Combine(root, "2026", "01", "05"));
+        Directory.CreateDirectory(Path.Combine(root, "2026", "01", "06"));
+        Directory.CreateDirectory(Path.Combine(root, "proj", "0a1b", "subagents"));
+        File.WriteAllText(Path.Combine(root, "2026", "01", "06", "rollout.jsonl"), "{}\n");
+
+        SyntheticHistory.RemoveEmptyDirectories(root);
+
+        Assert.Equal(["2026", "2026/01", "2026/01/06"], Folders(root));
+        Assert.True(File.Exists(Path.Combine(root, "2026", "01", "06", "rollout.jsonl")));
+    }
+
+    [Fact]
+    public void Cancellation_stops_the_run()
+    {
+        using var dir = new TempDir("synth-cancel");
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+            SyntheticHistory.Generate(new SynthOptions { OutputDirectory = dir.Path, TargetBytes = 1_000_000 }, cts.Token));
+        Assert.False(File.Exists(Path.Combine(dir.Path, GroundTruth.FileName)));
     }
 
     [Fact]
@@ -115,6 +162,16 @@ public class SyntheticHistoryTests
     {
         Assert.Equal("-home-dev-work-acme-io", SessionPlan.EncodeCwd("/home/dev/work/acme.io"));
         Assert.Equal("-home-dev-data-etl", SessionPlan.EncodeCwd("/home/dev/data_etl"));
+    }
+
+    private static List<string> Folders(string root) =>
+        [.. Directory.EnumerateDirectories(root, "*", SearchOption.AllDirectories)
+            .Select(d => Path.GetRelativePath(root, d).Replace('\\', '/'))
+            .Order(StringComparer.Ordinal)];
+
+    private sealed class Collect(List<SynthProgress> into) : IProgress<SynthProgress>
+    {
+        public void Report(SynthProgress value) => into.Add(value);
     }
 
     private static Dictionary<string, string> HashTree(string root) =>
