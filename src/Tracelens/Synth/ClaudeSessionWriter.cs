@@ -642,59 +642,11 @@ internal sealed class ClaudeSessionWriter
         switch (kind)
         {
             case ToolKind.Read:
-                {
-                    var lines = (int)Math.Min(_rng.Skewed([8, 60, 220, 700, 2_000], [30, 42, 21, 7]), MaxLines());
-                    return new ToolCall
-                    {
-                        Id = id,
-                        Kind = kind,
-                        Name = "Read",
-                        Path = SynthText.FilePath(_rng, cwd),
-                        Start = _rng.Next(SynthText.CodeLineCount),
-                        Lines = lines,
-                        Error = error,
-                        InputTokens = _rng.Range(30, 70),
-                    };
-                }
-
+                return ReadTool(id, error);
             case ToolKind.Edit:
-                {
-                    var lines = (int)Math.Min(_rng.Skewed([20, 80, 300, 900], [40, 45, 15]), MaxLines());
-                    var at = _rng.Next(Math.Max(1, lines - 10));
-                    var oldLines = (int)_rng.Range(1, 10);
-                    var newLines = (int)_rng.Range(1, 16);
-                    return new ToolCall
-                    {
-                        Id = id,
-                        Kind = kind,
-                        Name = "Edit",
-                        Path = SynthText.FilePath(_rng, cwd),
-                        Start = _rng.Next(SynthText.CodeLineCount),
-                        Lines = lines,
-                        EditAt = at,
-                        EditOld = oldLines,
-                        EditNewStart = _rng.Next(SynthText.CodeLineCount),
-                        EditNew = newLines,
-                        Error = error,
-                        InputTokens = (oldLines + newLines) * 14 + 40,
-                    };
-                }
-
+                return EditTool(id, error);
             case ToolKind.Write:
-                {
-                    var lines = (int)Math.Min(_rng.Skewed([10, 60, 250, 700], [35, 50, 15]), MaxLines());
-                    return new ToolCall
-                    {
-                        Id = id,
-                        Kind = kind,
-                        Name = "Write",
-                        Path = SynthText.FilePath(_rng, cwd),
-                        Start = _rng.Next(SynthText.CodeLineCount),
-                        Lines = lines,
-                        InputTokens = lines * 12 + 30,
-                    };
-                }
-
+                return WriteTool(id);
             case ToolKind.Bash:
                 return Bash(huge: _rng.Chance(0.004) && _settings.MaxHugeBytes >= HugeMinBytes, id, error);
             case ToolKind.Grep:
@@ -734,22 +686,80 @@ internal sealed class ClaudeSessionWriter
                     InputTokens = _rng.Range(40, 90),
                 };
             default:
-                {
-                    _needSubagent = false;
-                    var noun = SynthText.Nouns[_rng.Next(SynthText.Nouns.Length)];
-                    return new ToolCall
-                    {
-                        Id = id,
-                        Kind = ToolKind.Task,
-                        Name = string.CompareOrdinal(_plan.Version, "2.1") >= 0 ? "Agent" : "Task",
-                        Description = "Explore " + noun + " handling",
-                        Command = SubagentTypes[_rng.Next(SubagentTypes.Length)],
-                        Path = "Find every place where the " + noun + " is " + SynthText.Verbs[_rng.Next(SynthText.Verbs.Length)] +
-                               "d and report file paths, call sites and any inconsistencies. " + SynthText.Prose(_rng, (int)_rng.Range(100, 900)),
-                        InputTokens = _rng.Range(120, 500),
-                    };
-                }
+                return TaskTool(id);
         }
+    }
+
+    private ToolCall ReadTool(string id, bool error)
+    {
+        var lines = (int)Math.Min(_rng.Skewed([8, 60, 220, 700, 2_000], [30, 42, 21, 7]), MaxLines());
+        return new ToolCall
+        {
+            Id = id,
+            Kind = ToolKind.Read,
+            Name = "Read",
+            Path = SynthText.FilePath(_rng, _plan.Cwd),
+            Start = _rng.Next(SynthText.CodeLineCount),
+            Lines = lines,
+            Error = error,
+            InputTokens = _rng.Range(30, 70),
+        };
+    }
+
+    private ToolCall EditTool(string id, bool error)
+    {
+        var lines = (int)Math.Min(_rng.Skewed([20, 80, 300, 900], [40, 45, 15]), MaxLines());
+        var at = _rng.Next(Math.Max(1, lines - 10));
+        var oldLines = (int)_rng.Range(1, 10);
+        var newLines = (int)_rng.Range(1, 16);
+        return new ToolCall
+        {
+            Id = id,
+            Kind = ToolKind.Edit,
+            Name = "Edit",
+            Path = SynthText.FilePath(_rng, _plan.Cwd),
+            Start = _rng.Next(SynthText.CodeLineCount),
+            Lines = lines,
+            EditAt = at,
+            EditOld = oldLines,
+            EditNewStart = _rng.Next(SynthText.CodeLineCount),
+            EditNew = newLines,
+            Error = error,
+            InputTokens = (oldLines + newLines) * 14 + 40,
+        };
+    }
+
+    private ToolCall WriteTool(string id)
+    {
+        var lines = (int)Math.Min(_rng.Skewed([10, 60, 250, 700], [35, 50, 15]), MaxLines());
+        return new ToolCall
+        {
+            Id = id,
+            Kind = ToolKind.Write,
+            Name = "Write",
+            Path = SynthText.FilePath(_rng, _plan.Cwd),
+            Start = _rng.Next(SynthText.CodeLineCount),
+            Lines = lines,
+            InputTokens = lines * 12 + 30,
+        };
+    }
+
+    /// <summary>A Task/Agent call (named Agent from Claude Code 2.1 on) whose result comes from a subagent.</summary>
+    private ToolCall TaskTool(string id)
+    {
+        _needSubagent = false;
+        var noun = SynthText.Nouns[_rng.Next(SynthText.Nouns.Length)];
+        return new ToolCall
+        {
+            Id = id,
+            Kind = ToolKind.Task,
+            Name = string.CompareOrdinal(_plan.Version, "2.1") >= 0 ? "Agent" : "Task",
+            Description = "Explore " + noun + " handling",
+            Command = SubagentTypes[_rng.Next(SubagentTypes.Length)],
+            Path = "Find every place where the " + noun + " is " + SynthText.Verbs[_rng.Next(SynthText.Verbs.Length)] +
+                   "d and report file paths, call sites and any inconsistencies. " + SynthText.Prose(_rng, (int)_rng.Range(100, 900)),
+            InputTokens = _rng.Range(120, 500),
+        };
     }
 
     private ToolCall Bash(bool huge, string? id = null, bool error = false)
