@@ -16,6 +16,8 @@ public static class TracelensCli
         {
             CollectCommand.Build(io),
             SanitizeCommand.Build(io),
+            SynthCommand.Build(io),
+            DemoCommand.Build(io),
         };
         root.Options.Add(new System.CommandLine.Help.HelpOption());
         root.Options.Add(new VersionOption { Action = new PrintVersion(io) });

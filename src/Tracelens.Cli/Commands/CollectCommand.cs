@@ -44,7 +44,7 @@ public static class CollectCommand
 
     public sealed record CollectArgs(string? Output, IReadOnlySet<Provider>? Providers, string? Project, string Home, bool Json);
 
-    public static int Run(CliIo io, CollectArgs args)
+    public static int Run(CliIo io, CollectArgs args, Action<AgentStep>? observe = null)
     {
         var problems = new List<string>();
         var logs = LogDiscovery.Discover(new DiscoveryOptions
@@ -119,6 +119,7 @@ public static class CollectCommand
                 (step, row) =>
                 {
                     totals.Add(step);
+                    observe?.Invoke(step);
                     if (writer is not null)
                     {
                         writer.Write(row);

@@ -48,7 +48,7 @@ public sealed class CliIo
         if (plain)
         {
             // A fixed width keeps redirected output identical on every terminal.
-            console.Profile.Width = 120;
+            console.Profile.Width = 160;
         }
 
         return console;

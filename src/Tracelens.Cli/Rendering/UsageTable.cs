@@ -15,7 +15,7 @@ public static class UsageTable
         table.AddColumn(new TableColumn("model").NoWrap());
         foreach (var header in (ReadOnlySpan<string>)["steps", "fresh in", "cache read", "write 5m", "write 1h", "output", "reasoning", "tools"])
         {
-            table.AddColumn(new TableColumn(header).RightAligned());
+            table.AddColumn(new TableColumn(header).RightAligned().NoWrap());
         }
 
         foreach (var (provider, model, t) in totals.ByModel())
