@@ -112,58 +112,56 @@ public static class JsonStringCodec
             return new StringMeasure(n, n, raw.Length, raw.Length);
         }
 
-        int decoded = 0, escaped = 0;
-        long decodedBytes = 0, escapedBytes = 0;
-        var i = 0;
-        while (i < raw.Length)
+        // One vectorized pass counts code points as if escapes were plain text; then each escape
+        // sequence (pure ASCII, found by jumping between backslashes) corrects the counts.
+        var rawCodePoints = CountCodePoints(raw);
+        int decoded = rawCodePoints, escaped = rawCodePoints;
+        long decodedBytes = raw.Length, escapedBytes = raw.Length;
+        var i = raw.IndexOf((byte)'\\');
+        while (i >= 0 && i < raw.Length)
         {
-            var k = raw[i..].IndexOf((byte)'\\');
-            var plainEnd = k < 0 ? raw.Length : i + k;
-            var plain = CountCodePoints(raw[i..plainEnd]);
-            decoded += plain;
-            escaped += plain;
-            decodedBytes += plainEnd - i;
-            escapedBytes += plainEnd - i;
-            if (k < 0)
-            {
-                break;
-            }
-
-            i = plainEnd;
             var c = raw[i + 1];
+            int consumed;
             if (c != (byte)'u')
             {
-                // \" \\ \b \f \n \r \t decode to one ASCII byte and are written back as two; \/ as '/'.
-                decoded++;
-                decodedBytes++;
-                var width = c == (byte)'/' ? 1 : 2;
-                escaped += width;
-                escapedBytes += width;
-                i += 2;
-                continue;
+                // \" \\ \b \f \n \r \t: one character, written back as two; \/ is written as '/'.
+                consumed = 2;
+                decoded -= 1;
+                decodedBytes -= 1;
+                if (c == (byte)'/')
+                {
+                    escaped -= 1;
+                    escapedBytes -= 1;
+                }
             }
-
-            var unit = ParseHex4(raw.Slice(i + 2, 4));
-            i += 6;
-            if (char.IsHighSurrogate((char)unit) && i + 6 <= raw.Length && raw[i] == (byte)'\\' && raw[i + 1] == (byte)'u'
-                && char.IsLowSurrogate((char)ParseHex4(raw.Slice(i + 2, 4))))
+            else
             {
-                // Python joins an escaped surrogate pair into one code point (4 UTF-8 bytes).
-                i += 6;
-                decoded++;
-                escaped++;
-                decodedBytes += 4;
-                escapedBytes += 4;
-                continue;
+                var unit = ParseHex4(raw.Slice(i + 2, 4));
+                if (char.IsHighSurrogate((char)unit) && i + 12 <= raw.Length && raw[i + 6] == (byte)'\\' && raw[i + 7] == (byte)'u'
+                    && char.IsLowSurrogate((char)ParseHex4(raw.Slice(i + 8, 4))))
+                {
+                    // Python joins an escaped surrogate pair into one code point (4 UTF-8 bytes).
+                    consumed = 12;
+                    decoded -= 11;
+                    escaped -= 11;
+                    decodedBytes -= 8;
+                    escapedBytes -= 8;
+                }
+                else
+                {
+                    var ch = (char)unit;
+                    var utf8 = ch < 0x80 ? 1 : ch < 0x800 ? 2 : 3;
+                    var written = EscapedLength(ch);
+                    consumed = 6;
+                    decoded -= 5;
+                    escaped -= 6 - written;
+                    decodedBytes -= 6 - utf8;
+                    escapedBytes -= 6 - (written == 1 ? utf8 : written);
+                }
             }
 
-            var ch = (char)unit;
-            var utf8 = ch < 0x80 ? 1 : ch < 0x800 ? 2 : 3;
-            decoded++;
-            decodedBytes += utf8;
-            var written = EscapedLength(ch);
-            escaped += written;
-            escapedBytes += written == 1 ? utf8 : written;
+            var next = raw[(i + consumed)..].IndexOf((byte)'\\');
+            i = next < 0 ? -1 : i + consumed + next;
         }
 
         return new StringMeasure(decoded, escaped, decodedBytes, escapedBytes);

@@ -35,8 +35,23 @@ public sealed class JsonTape
 
     private Entry[] _entries = new Entry[256];
     private int _count;
-    private byte[] _buffer = [];
+    private byte[] _own = [];     // copy target for Parse(ReadOnlySpan)
+    private byte[] _buffer = [];  // the bytes the tape indexes (own copy or the caller's array)
+    private int _offset;          // where the parsed text starts in _buffer
     private int _bufferLength;
+
+    [ThreadStatic]
+    private static JsonTape? t_primary;
+
+    [ThreadStatic]
+    private static JsonTape? t_secondary;
+
+    /// <summary>
+    /// A tape reused by every reader on this thread (slot 0 or 1), so reading thousands of files
+    /// does not reallocate index and copy buffers per file. Callers must not hold a tape across
+    /// another reader's use of the same slot on the same thread.
+    /// </summary>
+    public static JsonTape ForThread(int slot = 0) => slot == 0 ? t_primary ??= new JsonTape() : t_secondary ??= new JsonTape();
 
     private struct Entry
     {
@@ -49,7 +64,7 @@ public sealed class JsonTape
     }
 
     /// <summary>The bytes the tape was built from (valid until the next <see cref="Parse"/>).</summary>
-    public ReadOnlySpan<byte> Source => _buffer.AsSpan(0, _bufferLength);
+    public ReadOnlySpan<byte> Source => _buffer.AsSpan(_offset, _bufferLength);
 
     /// <summary>Tape index of the root value.</summary>
     public const int Root = 0;
@@ -63,16 +78,27 @@ public sealed class JsonTape
     /// </summary>
     public bool Parse(ReadOnlySpan<byte> utf8)
     {
-        if (_buffer.Length < utf8.Length)
+        if (_own.Length < utf8.Length)
         {
-            _buffer = new byte[Math.Max(utf8.Length, _buffer.Length * 2)];
+            _own = new byte[Math.Max(utf8.Length, _own.Length * 2)];
         }
 
-        utf8.CopyTo(_buffer);
-        _bufferLength = utf8.Length;
+        utf8.CopyTo(_own);
+        return ParseInPlace(_own, 0, utf8.Length);
+    }
+
+    /// <summary>
+    /// Like <see cref="Parse"/> but indexes the caller's array without copying it; the tape is valid
+    /// only while those bytes stay unchanged (e.g. until the line reader reads the next line).
+    /// </summary>
+    public bool ParseInPlace(byte[] array, int offset, int length)
+    {
+        _buffer = array;
+        _offset = offset;
+        _bufferLength = length;
         _count = 0;
         Error = null;
-        var span = _buffer.AsSpan(0, _bufferLength);
+        var span = _buffer.AsSpan(_offset, _bufferLength);
         var pos = SkipWhitespace(span, 0);
         if (pos >= span.Length)
         {
@@ -105,7 +131,7 @@ public sealed class JsonTape
     public ReadOnlySpan<byte> RawSpan(int index)
     {
         ref var e = ref _entries[index];
-        return _buffer.AsSpan(e.Start, e.End - e.Start);
+        return _buffer.AsSpan(_offset + e.Start, e.End - e.Start);
     }
 
     /// <summary>Raw JSON text of any value, containers included (strings without quotes).</summary>
@@ -113,8 +139,8 @@ public sealed class JsonTape
     {
         ref var e = ref _entries[index];
         return e.Kind == JsonKind.String
-            ? _buffer.AsSpan(e.Start - 1, e.End - e.Start + 2)
-            : _buffer.AsSpan(e.Start, e.End - e.Start);
+            ? _buffer.AsSpan(_offset + e.Start - 1, e.End - e.Start + 2)
+            : _buffer.AsSpan(_offset + e.Start, e.End - e.Start);
     }
 
     public bool IsEscaped(int index) => _entries[index].Escaped;
@@ -166,7 +192,7 @@ public sealed class JsonTape
 
         if (!e.Escaped)
         {
-            return _buffer.AsSpan(e.Start, e.End - e.Start).SequenceEqual(utf8);
+            return _buffer.AsSpan(_offset + e.Start, e.End - e.Start).SequenceEqual(utf8);
         }
 
         return GetString(index).AsSpan().SequenceEqual(System.Text.Encoding.UTF8.GetString(utf8));
@@ -176,7 +202,7 @@ public sealed class JsonTape
     public string GetString(int index)
     {
         ref var e = ref _entries[index];
-        var raw = _buffer.AsSpan(e.Start, e.End - e.Start);
+        var raw = _buffer.AsSpan(_offset + e.Start, e.End - e.Start);
         return e.Escaped ? JsonStringCodec.Unescape(raw) : System.Text.Encoding.UTF8.GetString(raw);
     }
 
@@ -430,52 +456,52 @@ public sealed class JsonTape
         var escaped = false;
         while (true)
         {
+            // Vectorized jump to the next quote or backslash; the run before it must hold no
+            // control byte (Python's strict mode), which a second vectorized range check confirms.
             var rest = s[p..];
-            // Vectorized jump to the next byte that matters: quote, backslash or a control byte.
-            var k = rest.IndexOfAny(StringStops);
+            var k = rest.IndexOfAny((byte)'"', (byte)'\\');
             if (k < 0)
             {
-                return Fail("unterminated string");
+                return rest.IndexOfAnyInRange((byte)0, (byte)0x1F) is var bad && bad >= 0
+                    ? Fail($"invalid control character at {p + bad}")
+                    : Fail("unterminated string");
+            }
+
+            if (k > 0 && rest[..k].IndexOfAnyInRange((byte)0, (byte)0x1F) is var ctl && ctl >= 0)
+            {
+                return Fail($"invalid control character at {p + ctl}");
             }
 
             p += k;
-            var b = s[p];
-            if (b == (byte)'"')
+            if (s[p] == (byte)'"')
             {
                 break;
             }
 
-            if (b == (byte)'\\')
+            escaped = true;
+            if (p + 1 >= s.Length)
             {
-                escaped = true;
-                if (p + 1 >= s.Length)
-                {
-                    return Fail("unterminated string");
-                }
-
-                var c = s[p + 1];
-                if (c == (byte)'u')
-                {
-                    if (p + 5 >= s.Length || !IsHex(s[p + 2]) || !IsHex(s[p + 3]) || !IsHex(s[p + 4]) || !IsHex(s[p + 5]))
-                    {
-                        return Fail($"invalid \\u escape at {p}");
-                    }
-
-                    p += 6;
-                }
-                else if (c is (byte)'"' or (byte)'\\' or (byte)'/' or (byte)'b' or (byte)'f' or (byte)'n' or (byte)'r' or (byte)'t')
-                {
-                    p += 2;
-                }
-                else
-                {
-                    return Fail($"invalid escape at {p}");
-                }
-
-                continue;
+                return Fail("unterminated string");
             }
 
-            return Fail($"invalid control character at {p}");
+            var c = s[p + 1];
+            if (c == (byte)'u')
+            {
+                if (p + 5 >= s.Length || !IsHex(s[p + 2]) || !IsHex(s[p + 3]) || !IsHex(s[p + 4]) || !IsHex(s[p + 5]))
+                {
+                    return Fail($"invalid \\u escape at {p}");
+                }
+
+                p += 6;
+            }
+            else if (c is (byte)'"' or (byte)'\\' or (byte)'/' or (byte)'b' or (byte)'f' or (byte)'n' or (byte)'r' or (byte)'t')
+            {
+                p += 2;
+            }
+            else
+            {
+                return Fail($"invalid escape at {p}");
+            }
         }
 
         ref var e = ref _entries[i];
@@ -484,9 +510,6 @@ public sealed class JsonTape
         pos = p + 1;
         return true;
     }
-
-    private static readonly System.Buffers.SearchValues<byte> StringStops = System.Buffers.SearchValues.Create(
-        [(byte)'"', (byte)'\\', 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31]);
 
     private static bool IsHex(byte b) => (uint)(b - '0') <= 9 || (uint)((b | 0x20) - 'a') <= 5;
 

@@ -19,7 +19,7 @@ public sealed class JsonlLineReader : IDisposable
     {
         _stream = stream;
         _ownsStream = ownsStream;
-        _buffer = new byte[bufferSize];
+        _buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(bufferSize);
     }
 
     /// <summary>Opens a file for sequential reading, starting at <paramref name="offset"/>.</summary>
@@ -36,6 +36,12 @@ public sealed class JsonlLineReader : IDisposable
         var size = (int)Math.Clamp(remaining + 1, 4096, 1 << 20);
         return new JsonlLineReader(fs, bufferSize: size) { _consumedBefore = offset, LineNumber = startLineNumber };
     }
+
+    /// <summary>The array holding the line last returned (valid until the next read).</summary>
+    public byte[] LineBuffer => _buffer;
+
+    /// <summary>Index in <see cref="LineBuffer"/> where the line last returned starts.</summary>
+    public int LineStart { get; private set; }
 
     /// <summary>1-based number of the line last returned.</summary>
     public long LineNumber { get; private set; }
@@ -76,6 +82,7 @@ public sealed class JsonlLineReader : IDisposable
                 }
 
                 line = pending[..k];
+                LineStart = _start;
                 LineOffset = _consumedBefore + _start;
                 _start += k + breakLen;
                 NextOffset = _consumedBefore + _start;
@@ -93,6 +100,7 @@ public sealed class JsonlLineReader : IDisposable
                 }
 
                 line = pending;
+                LineStart = _start;
                 LineOffset = _consumedBefore + _start;
                 _start = _end;
                 NextOffset = _consumedBefore + _start;
@@ -126,7 +134,10 @@ public sealed class JsonlLineReader : IDisposable
         if (_end == _buffer.Length)
         {
             // One line is longer than the buffer: grow (bounded by the longest line).
-            Array.Resize(ref _buffer, _buffer.Length * 2);
+            var bigger = System.Buffers.ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
+            Buffer.BlockCopy(_buffer, 0, bigger, 0, _end);
+            System.Buffers.ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = bigger;
         }
 
         var n = _stream.Read(_buffer, _end, _buffer.Length - _end);
@@ -140,6 +151,12 @@ public sealed class JsonlLineReader : IDisposable
 
     public void Dispose()
     {
+        if (_buffer.Length > 0)
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = [];
+        }
+
         if (_ownsStream)
         {
             _stream.Dispose();

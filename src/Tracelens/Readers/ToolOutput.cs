@@ -46,10 +46,10 @@ public static class ToolOutput
 
     public static bool HasMarker(string text)
     {
-        var lower = text.ToLowerInvariant();
+        // Markers are ASCII: an ordinal case-insensitive search equals searching the lower-cased text.
         foreach (var marker in TruncationMarkers)
         {
-            if (lower.Contains(marker, StringComparison.Ordinal))
+            if (text.Contains(marker, StringComparison.OrdinalIgnoreCase))
             {
                 return true;
             }

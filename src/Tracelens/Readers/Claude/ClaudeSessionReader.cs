@@ -30,7 +30,7 @@ public sealed record ClaudeSessionSource(string Path, string Project, string Ses
 /// </summary>
 public sealed class ClaudeSessionReader
 {
-    private readonly JsonTape _tape = new();
+    private readonly JsonTape _tape = JsonTape.ForThread(0);
     private readonly ReadDiagnostics _diagnostics;
 
     public ClaudeSessionReader(ReadDiagnostics diagnostics) => _diagnostics = diagnostics;
@@ -74,7 +74,7 @@ public sealed class ClaudeSessionReader
                 continue;
             }
 
-            if (!_tape.Parse(line))
+            if (!_tape.ParseInPlace(lines.LineBuffer, lines.LineStart, line.Length))
             {
                 _diagnostics.Skip(source.Path, lines.LineNumber, lines.LineTerminated ? "invalid JSON" : "truncated last line", _tape.Error);
                 continue;
@@ -427,6 +427,9 @@ public sealed class ClaudeSessionReader
         }
     }
 
+    private static double? NonNegative(JsonTape t, int index) =>
+        t.TryGetPythonNumber(index, out var v) && v >= 0 && double.IsFinite(v) ? v : null;
+
     /// <summary>Runner-reported duration from the record's <c>toolUseResult</c> (ms, else seconds × 1000).</summary>
     private long? InternalLatency()
     {
@@ -437,20 +440,16 @@ public sealed class ClaudeSessionReader
             return null;
         }
 
-        foreach (var key in (ReadOnlySpan<string>)["durationMs", "duration_ms"])
+        var ms = NonNegative(t, t.Get(result, "durationMs"u8)) ?? NonNegative(t, t.Get(result, "duration_ms"u8));
+        if (ms is { } milliseconds)
         {
-            if (t.TryGetPythonNumber(t.Get(result, Encoding.UTF8.GetBytes(key)), out var ms) && ms >= 0 && double.IsFinite(ms))
-            {
-                return (long)Math.Round(ms, MidpointRounding.ToEven);
-            }
+            return (long)Math.Round(milliseconds, MidpointRounding.ToEven);
         }
 
-        foreach (var key in (ReadOnlySpan<string>)["durationSeconds", "duration_seconds"])
+        var sec = NonNegative(t, t.Get(result, "durationSeconds"u8)) ?? NonNegative(t, t.Get(result, "duration_seconds"u8));
+        if (sec is { } seconds)
         {
-            if (t.TryGetPythonNumber(t.Get(result, Encoding.UTF8.GetBytes(key)), out var s) && s >= 0 && double.IsFinite(s))
-            {
-                return (long)Math.Round(s * 1000, MidpointRounding.ToEven);
-            }
+            return (long)Math.Round(seconds * 1000, MidpointRounding.ToEven);
         }
 
         return null;

@@ -21,8 +21,8 @@ public sealed record CodexSessionSource(string Path, string? SessionFileLabel = 
 /// </summary>
 public sealed partial class CodexSessionReader
 {
-    private readonly JsonTape _tape = new();
-    private readonly JsonTape _inner = new();
+    private readonly JsonTape _tape = JsonTape.ForThread(0);
+    private readonly JsonTape _inner = JsonTape.ForThread(1);
     private readonly ReadDiagnostics _diagnostics;
 
     public CodexSessionReader(ReadDiagnostics diagnostics) => _diagnostics = diagnostics;
@@ -71,14 +71,18 @@ public sealed partial class CodexSessionReader
                 continue;
             }
 
-            var line = rawLine;
-            if (!Utf8.IsValid(line))
+            bool parsed;
+            if (Utf8.IsValid(rawLine))
+            {
+                parsed = _tape.ParseInPlace(lines.LineBuffer, lines.LineStart, rawLine.Length);
+            }
+            else
             {
                 // TraceLab reads Codex files with errors="replace": bad bytes become U+FFFD.
-                line = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(line));
+                parsed = _tape.Parse(Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(rawLine)));
             }
 
-            if (!_tape.Parse(line))
+            if (!parsed)
             {
                 _diagnostics.Skip(source.Path, lines.LineNumber, lines.LineTerminated ? "invalid JSON" : "truncated last line", _tape.Error);
                 continue;
@@ -450,8 +454,8 @@ public sealed partial class CodexSessionReader
             return code != 0;
         }
 
-        var bytes = Encoding.UTF8.GetBytes(text);
-        if (!_inner.Parse(bytes) || _inner.KindOf(JsonTape.Root) != JsonKind.Object)
+        // Only an output that is a JSON object can carry metadata; skip the parse for plain text.
+        if (!text.AsSpan().TrimStart().StartsWith('{') || !_inner.Parse(Encoding.UTF8.GetBytes(text)) || _inner.KindOf(JsonTape.Root) != JsonKind.Object)
         {
             return null;
         }
