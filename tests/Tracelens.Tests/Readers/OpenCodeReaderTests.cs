@@ -13,15 +13,9 @@ namespace Tracelens.Tests.Readers;
 /// </summary>
 public sealed class OpenCodeReaderTests : IDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "tracelens-opencode-" + Guid.NewGuid().ToString("N"));
+    private readonly string _root = Directory.CreateTempSubdirectory("tracelens-opencode-").FullName;
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_root))
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-    }
+    public void Dispose() => Directory.Delete(_root, recursive: true);
 
     private void Write(string relative, string content) => WriteBytes(relative, Encoding.UTF8.GetBytes(content));
 

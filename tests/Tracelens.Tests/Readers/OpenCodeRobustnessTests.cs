@@ -17,15 +17,9 @@ namespace Tracelens.Tests.Readers;
 /// </summary>
 public sealed class OpenCodeRobustnessTests : IDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "tracelens-opencode-robust-" + Guid.NewGuid().ToString("N"));
+    private readonly string _root = Directory.CreateTempSubdirectory("tracelens-opencode-robust-").FullName;
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_root))
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-    }
+    public void Dispose() => Directory.Delete(_root, recursive: true);
 
     private enum Damage
     {

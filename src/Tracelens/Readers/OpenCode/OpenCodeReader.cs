@@ -189,7 +189,12 @@ public sealed class OpenCodeReader
                         ContentChars = part.Chars,
                     });
                     break;
-                case PartKind.Tool when part.Tool is { } tool && seenCalls.Add(tool.ToolCallId):
+                case PartKind.Tool:
+                    if (part.Tool is not { } tool || !seenCalls.Add(tool.ToolCallId))
+                    {
+                        break; // a callID already seen in this session is the same call written twice
+                    }
+
                     tool.ToolIndex = step.Tools.Count;
                     step.Tools.Add(tool);
                     step.TimingEvents.Add(new TimingEvent
