@@ -22,17 +22,27 @@ public class PythonJsonTests
     [InlineData("[\"\\ud83d\\ude00\", \"😀\", \"\\u2028\"]", "[\"😀\",\"😀\",\"\u2028\"]")]
     [InlineData("[NaN, Infinity, -Infinity, 1e400]", "[NaN,Infinity,-Infinity,Infinity]")]
     [InlineData("123456789012345678901234567890", "123456789012345678901234567890")]
+    [InlineData("\"\\u0022\\u005c\\u000a\\u001f\\u007f\\u00e9x\"", "\"\\\"\\\\\\n\\u001f\u007féx\"")]
     public void Serializes_like_python_json_dumps(string input, string expected)
     {
         var (tape, root) = Parse(input);
         var text = PythonJson.Serialize(tape, root);
         Assert.Equal(expected, text);
+        // The byte-level writer (no UTF-16 round trip) must produce the same text.
+        Assert.Equal(expected, Encoding.UTF8.GetString(PythonJson.SerializeUtf8(tape, root)));
         // The size measures must agree with the text they describe.
         Assert.Equal(CodePoints(text), PythonJson.SerializedLength(tape, root));
         Assert.Equal(Encoding.UTF8.GetByteCount(text), PythonJson.SerializedSize(tape, root, utf8Bytes: true));
     }
 
     private static int CodePoints(string s) => JsonStringCodec.CountCodePoints(s);
+
+    [Fact]
+    public void A_lone_surrogate_is_written_as_the_replacement_character()
+    {
+        var (tape, root) = Parse("\"a\\ud800b\"");
+        Assert.Equal("\"a\ufffdb\"", Encoding.UTF8.GetString(PythonJson.SerializeUtf8(tape, root)));
+    }
 
     [Theory]
     [InlineData("\"héllo\"", 5, 6)]

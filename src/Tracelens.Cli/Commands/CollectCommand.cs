@@ -82,7 +82,7 @@ public static class CollectCommand
         var toStdout = args.Output == "-";
         string? tempPath = null;
         Stream? stream = null;
-        StreamWriter? writer = null;
+        BufferedStream? writer = null;
         try
         {
             if (toStdout)
@@ -107,7 +107,7 @@ public static class CollectCommand
                 stream = TraceLabRowWriter.OpenOutput(tempPath, gzip: full.EndsWith(".gz", StringComparison.OrdinalIgnoreCase));
             }
 
-            writer = stream is null ? null : new StreamWriter(stream, new UTF8Encoding(false), 1 << 16);
+            writer = stream is null ? null : new BufferedStream(stream, 1 << 16);
             using var progress = new ProgressLine(io, "collect");
             var collector = new Collector { Progress = (done, bytes) => progress.Report(done, logs.Count, bytes) };
             var totals = new UsageTotals();
@@ -115,7 +115,7 @@ public static class CollectCommand
             var report = collector.Run(
                 logs,
                 args.Home,
-                step => writer is null ? null : TraceLabRowWriter.Serialize(step),
+                step => writer is null ? null : TraceLabRowWriter.SerializeUtf8(step),
                 (step, row) =>
                 {
                     totals.Add(step);
@@ -123,7 +123,7 @@ public static class CollectCommand
                     if (writer is not null)
                     {
                         writer.Write(row);
-                        writer.Write('\n');
+                        writer.WriteByte((byte)'\n');
                     }
                 });
             report.Problems.AddRange(problems);

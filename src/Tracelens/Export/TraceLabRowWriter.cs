@@ -13,21 +13,22 @@ namespace Tracelens.Export;
 /// </summary>
 public static class TraceLabRowWriter
 {
-    private static readonly UTF8Encoding Utf8NoBom = new(false);
-
     /// <summary>One row without its line break.</summary>
-    public static string Serialize(AgentStep step)
+    public static string Serialize(AgentStep step) => Encoding.UTF8.GetString(SerializeUtf8(step));
+
+    /// <summary>One row, UTF-8, without its line break.</summary>
+    public static byte[] SerializeUtf8(AgentStep step)
     {
-        var sb = new StringBuilder(1024);
-        Append(sb, step);
-        return sb.ToString();
+        var buffer = new Utf8Buffer(2048);
+        Append(buffer, step);
+        return buffer.ToArray();
     }
 
-    public static void Append(StringBuilder sb, AgentStep step)
+    public static void Append(Utf8Buffer sb, AgentStep step)
     {
         var codex = step.Provider != Provider.Claude;
         var w = new RowBuilder(sb);
-        sb.Append('{');
+        sb.Append((byte)'{');
         w.Key("provider").Str(step.Provider.WireName());
         if (!codex && step.Project is not null)
         {
@@ -58,31 +59,31 @@ public static class TraceLabRowWriter
         w.Key("output_tokens").Int(step.OutputTokens);
         w.Key("reasoning_output_tokens").Int(step.ReasoningOutputTokens);
         w.Key("timing_events");
-        sb.Append('[');
+        sb.Append((byte)'[');
         for (var i = 0; i < step.TimingEvents.Count; i++)
         {
             if (i > 0)
             {
-                sb.Append(',');
+                sb.Append((byte)',');
             }
 
             AppendEvent(sb, step.TimingEvents[i]);
         }
 
-        sb.Append(']');
+        sb.Append((byte)']');
         w.Key("tools");
-        sb.Append('[');
+        sb.Append((byte)'[');
         for (var i = 0; i < step.Tools.Count; i++)
         {
             if (i > 0)
             {
-                sb.Append(',');
+                sb.Append((byte)',');
             }
 
             AppendTool(sb, step.Tools[i], codex);
         }
 
-        sb.Append(']');
+        sb.Append((byte)']');
         w.Key("current_input_event_count").Int(step.CurrentInputEventCount);
         w.Key("current_user_message_count").Int(step.CurrentUserMessageCount);
         w.Key("current_tool_result_count").Int(step.CurrentToolResultCount);
@@ -110,13 +111,13 @@ public static class TraceLabRowWriter
             w.Key("trace_key").Str(step.TraceKey);
         }
 
-        sb.Append('}');
+        sb.Append((byte)'}');
     }
 
-    private static void AppendEvent(StringBuilder sb, TimingEvent e)
+    private static void AppendEvent(Utf8Buffer sb, TimingEvent e)
     {
         var w = new RowBuilder(sb);
-        sb.Append('{');
+        sb.Append((byte)'{');
         w.Key("event_type").Str(TimingEvent.WireName(e.EventType));
         w.Key("timestamp").Str(e.Timestamp);
         w.Key("source").Str(e.Source);
@@ -150,13 +151,13 @@ public static class TraceLabRowWriter
             w.Key("is_error").Bool(error);
         }
 
-        sb.Append('}');
+        sb.Append((byte)'}');
     }
 
-    private static void AppendTool(StringBuilder sb, ToolCall t, bool codex)
+    private static void AppendTool(Utf8Buffer sb, ToolCall t, bool codex)
     {
         var w = new RowBuilder(sb);
-        sb.Append('{');
+        sb.Append((byte)'{');
         w.Key("tool_index").Int(t.ToolIndex);
         w.Key("tool_name").Str(t.ToolName);
         w.Key("tool_call_id").Str(t.ToolCallId);
@@ -167,7 +168,7 @@ public static class TraceLabRowWriter
         }
 
         w.Key("input");
-        sb.Append(t.InputJson);
+        sb.Append(t.InputPythonJson);
         w.Key("input_chars").Int(t.InputChars);
         w.Key("result_chars").Int(t.ResultChars);
         w.Key("tool_wall_latency_ms").Int(t.ToolWallLatencyMs);
@@ -178,7 +179,7 @@ public static class TraceLabRowWriter
             w.Key("result_at").Str(t.ResultAt);
         }
 
-        sb.Append('}');
+        sb.Append((byte)'}');
     }
 
     /// <summary>Opens an output file, gzip-compressed when asked (default: when the name ends in <c>.gz</c>).</summary>
@@ -191,19 +192,18 @@ public static class TraceLabRowWriter
     /// <summary>Writes rows, one per line, each terminated by '\n'.</summary>
     public static void WriteAll(Stream output, IEnumerable<AgentStep> steps)
     {
-        using var writer = new StreamWriter(output, Utf8NoBom, 1 << 16, leaveOpen: true);
-        var sb = new StringBuilder(4096);
+        var buffer = new Utf8Buffer(1 << 16);
         foreach (var step in steps)
         {
-            sb.Clear();
-            Append(sb, step);
-            sb.Append('\n');
-            writer.Write(sb);
+            buffer.Clear();
+            Append(buffer, step);
+            buffer.Append((byte)'\n');
+            buffer.WriteTo(output);
         }
     }
 
     /// <summary>Appends comma + key; tracks whether a comma is needed.</summary>
-    private ref struct RowBuilder(StringBuilder sb)
+    private ref struct RowBuilder(Utf8Buffer sb)
     {
         private bool _first = true;
 
@@ -211,11 +211,11 @@ public static class TraceLabRowWriter
         {
             if (!_first)
             {
-                sb.Append(',');
+                sb.Append((byte)',');
             }
 
             _first = false;
-            sb.Append('"').Append(name).Append("\":");
+            sb.Append((byte)'"').Append(name).Append("\":"u8);
             return this;
         }
 
@@ -223,11 +223,11 @@ public static class TraceLabRowWriter
         {
             if (value is null)
             {
-                sb.Append("null");
+                sb.Append("null"u8);
             }
             else
             {
-                JsonStringCodec.AppendPythonLiteral(sb, value);
+                sb.AppendPythonString(value);
             }
         }
 
@@ -235,14 +235,14 @@ public static class TraceLabRowWriter
         {
             if (value is { } v)
             {
-                sb.Append(v.ToString(CultureInfo.InvariantCulture));
+                sb.Append(v);
             }
             else
             {
-                sb.Append("null");
+                sb.Append("null"u8);
             }
         }
 
-        public readonly void Bool(bool? value) => sb.Append(value switch { true => "true", false => "false", null => "null" });
+        public readonly void Bool(bool? value) => sb.Append(value switch { true => "true"u8, false => "false"u8, null => "null"u8 });
     }
 }

@@ -167,7 +167,7 @@ public static class JsonStringCodec
         return new StringMeasure(decoded, escaped, decodedBytes, escapedBytes);
     }
 
-    private static int ParseHex4(ReadOnlySpan<byte> hex)
+    internal static int ParseHex4(ReadOnlySpan<byte> hex)
     {
         var v = 0;
         foreach (var b in hex)
@@ -186,7 +186,7 @@ public static class JsonStringCodec
         _ => 1,
     };
 
-    private static readonly System.Buffers.SearchValues<char> NeedsEscape = System.Buffers.SearchValues.Create(
+    internal static readonly System.Buffers.SearchValues<char> CharsNeedingEscape = System.Buffers.SearchValues.Create(
         "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\t\n\u000b\f\r\u000e\u000f\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f");
 
     /// <summary>Appends <paramref name="s"/> as a Python json.dumps(ensure_ascii=False) string literal.</summary>
@@ -197,7 +197,7 @@ public static class JsonStringCodec
         while (true)
         {
             // Copy runs that need no escaping in one go.
-            var k = rest.IndexOfAny(NeedsEscape);
+            var k = rest.IndexOfAny(CharsNeedingEscape);
             if (k < 0)
             {
                 sb.Append(rest);

@@ -103,7 +103,7 @@ public static class PythonJson
     }
 
     /// <summary>Whether an object repeats a key (rare; then Python keeps one entry per key).</summary>
-    private static bool HasDuplicateKeys(JsonTape tape, int objectIndex)
+    internal static bool HasDuplicateKeys(JsonTape tape, int objectIndex)
     {
         var n = tape.ChildCount(objectIndex);
         if (n < 2)
@@ -203,6 +203,174 @@ public static class PythonJson
                 break;
             }
         }
+    }
+
+    /// <summary>
+    /// Appends the compact Python serialization of a value as UTF-8, copying raw string bytes as
+    /// they are and rewriting only escape sequences (no UTF-16 round trip).
+    /// </summary>
+    public static void WriteUtf8(Utf8Buffer output, JsonTape tape, int index)
+    {
+        switch (tape.KindOf(index))
+        {
+        case JsonKind.String:
+            output.Append((byte)'"');
+            if (tape.IsEscaped(index))
+            {
+                RewriteEscapes(output, tape.RawSpan(index));
+            }
+            else
+            {
+                // An unescaped raw JSON string is already what Python writes.
+                output.Append(tape.RawSpan(index));
+            }
+
+            output.Append((byte)'"');
+            break;
+        case JsonKind.Integer:
+        {
+            var raw = tape.RawSpan(index);
+            output.Append(raw.SequenceEqual("-0"u8) ? "0"u8 : raw);
+            break;
+        }
+
+        case JsonKind.Float:
+            output.Append(PythonFloat.Repr(PythonFloat.ParseLiteral(tape.RawSpan(index))));
+            break;
+        case JsonKind.True:
+            output.Append("true"u8);
+            break;
+        case JsonKind.False:
+            output.Append("false"u8);
+            break;
+        case JsonKind.Null:
+            output.Append("null"u8);
+            break;
+        case JsonKind.Array:
+        {
+            output.Append((byte)'[');
+            var n = tape.ChildCount(index);
+            var child = JsonTape.FirstChild(index);
+            for (var i = 0; i < n; i++)
+            {
+                if (i > 0)
+                {
+                    output.Append((byte)',');
+                }
+
+                WriteUtf8(output, tape, child);
+                child = tape.NextOf(child);
+            }
+
+            output.Append((byte)']');
+            break;
+        }
+
+        case JsonKind.Object:
+        {
+            output.Append((byte)'{');
+            if (HasDuplicateKeys(tape, index))
+            {
+                var first = true;
+                foreach (var (key, value) in Members(tape, index))
+                {
+                    if (!first)
+                    {
+                        output.Append((byte)',');
+                    }
+
+                    first = false;
+                    WriteUtf8(output, tape, key);
+                    output.Append((byte)':');
+                    WriteUtf8(output, tape, value);
+                }
+            }
+            else
+            {
+                var n = tape.ChildCount(index);
+                var key = JsonTape.FirstChild(index);
+                for (var i = 0; i < n; i++)
+                {
+                    if (i > 0)
+                    {
+                        output.Append((byte)',');
+                    }
+
+                    WriteUtf8(output, tape, key);
+                    output.Append((byte)':');
+                    WriteUtf8(output, tape, key + 1);
+                    key = tape.NextOf(key + 1);
+                }
+            }
+
+            output.Append((byte)'}');
+            break;
+        }
+        }
+    }
+
+    /// <summary>Rewrites a raw JSON string body's escapes into Python's form, byte for byte.</summary>
+    private static void RewriteEscapes(Utf8Buffer output, ReadOnlySpan<byte> raw)
+    {
+        Span<char> pair = stackalloc char[2];
+        while (true)
+        {
+            var k = raw.IndexOf((byte)'\\');
+            if (k < 0)
+            {
+                output.Append(raw);
+                return;
+            }
+
+            output.Append(raw[..k]);
+            var c = raw[k + 1];
+            if (c != (byte)'u')
+            {
+                // \" \\ \b \f \n \r \t are written as they are; \/ becomes a plain '/'.
+                if (c == (byte)'/')
+                {
+                    output.Append((byte)'/');
+                }
+                else
+                {
+                    output.Append(raw.Slice(k, 2));
+                }
+
+                raw = raw[(k + 2)..];
+                continue;
+            }
+
+            var unit = (char)JsonStringCodec.ParseHex4(raw.Slice(k + 2, 4));
+            if (char.IsHighSurrogate(unit) && raw.Length >= k + 12 && raw[k + 6] == (byte)'\\' && raw[k + 7] == (byte)'u'
+                && char.IsLowSurrogate((char)JsonStringCodec.ParseHex4(raw.Slice(k + 8, 4))))
+            {
+                pair[0] = unit;
+                pair[1] = (char)JsonStringCodec.ParseHex4(raw.Slice(k + 8, 4));
+                output.Append(pair);
+                raw = raw[(k + 12)..];
+                continue;
+            }
+
+            if (JsonStringCodec.EscapedLength(unit) > 1)
+            {
+                output.AppendEscape(unit);
+            }
+            else
+            {
+                pair[0] = unit;
+                output.Append(pair[..1]);
+            }
+
+            raw = raw[(k + 6)..];
+        }
+    }
+
+    /// <summary>Compact Python serialization as UTF-8 bytes.</summary>
+    public static byte[] SerializeUtf8(JsonTape tape, int index)
+    {
+        var buffer = new Utf8Buffer(256);
+        WriteUtf8(buffer, tape, index);
+        return buffer.ToArray();
     }
 
     /// <summary>Compact Python serialization as a string.</summary>

@@ -13,8 +13,15 @@ public sealed class ToolCall
     public string? EmittedAt { get; set; }
     public string? ResultAt { get; set; }
 
-    /// <summary>The raw tool input, already serialized as Python compact JSON (local only; never exported sanitized).</summary>
-    public string InputJson { get; set; } = "null";
+    /// <summary>The raw tool input as Python compact JSON, UTF-8 (local only; never exported sanitized).</summary>
+    public byte[] InputPythonJson { get; set; } = "null"u8.ToArray();
+
+    /// <summary><see cref="InputPythonJson"/> as text.</summary>
+    public string InputJson
+    {
+        get => System.Text.Encoding.UTF8.GetString(InputPythonJson);
+        set => InputPythonJson = System.Text.Encoding.UTF8.GetBytes(value);
+    }
 
     public int InputChars { get; set; }
     public int? ResultChars { get; set; }

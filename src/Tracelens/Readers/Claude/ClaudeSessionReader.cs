@@ -316,7 +316,7 @@ public sealed class ClaudeSessionReader
                     ToolName = name,
                     ToolCallId = id,
                     EmittedAt = timestamp,
-                    InputJson = input < 0 ? "null" : PythonJson.Serialize(t, input),
+                    InputPythonJson = input < 0 ? "null"u8.ToArray() : PythonJson.SerializeUtf8(t, input),
                     InputChars = PythonJson.ContentChars(t, input),
                     Target = ToolTargets.FromInput(name, t, input),
                     SubagentType = ToolTargets.SubagentType(name, t, input),

@@ -201,7 +201,7 @@ public sealed partial class CodexSessionReader
                     ToolName = name,
                     ToolCallId = callId,
                     EmittedAt = timestamp,
-                    InputJson = input < 0 ? "null" : PythonJson.Serialize(t, input),
+                    InputPythonJson = input < 0 ? "null"u8.ToArray() : PythonJson.SerializeUtf8(t, input),
                     InputChars = PythonJson.ContentChars(t, input),
                 };
                 DescribeTarget(tool, t, input, custom);

@@ -183,7 +183,7 @@ internal static class OpenCodeParts
             ToolName = name,
             ToolCallId = callId,
             EmittedAt = start is { } s ? Iso(s) : null,
-            InputJson = input < 0 ? "null" : PythonJson.Serialize(t, input),
+            InputPythonJson = input < 0 ? "null"u8.ToArray() : PythonJson.SerializeUtf8(t, input),
             InputChars = PythonJson.ContentChars(t, input),
             Target = ToolTargets.FromInput(name, t, input),
             SubagentType = ToolTargets.SubagentType(name, t, input),

@@ -1,0 +1,111 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Text;
+
+namespace Tracelens.Json;
+
+/// <summary>
+/// A growable UTF-8 byte buffer for writing JSON rows without going through UTF-16 strings:
+/// raw log bytes are copied as they are, and only what must change is re-encoded.
+/// </summary>
+public sealed class Utf8Buffer
+{
+    private byte[] _bytes;
+    private int _length;
+
+    public Utf8Buffer(int capacity = 4096) => _bytes = new byte[capacity];
+
+    public int Length => _length;
+
+    public ReadOnlySpan<byte> WrittenSpan => _bytes.AsSpan(0, _length);
+
+    public void Clear() => _length = 0;
+
+    public byte[] ToArray() => WrittenSpan.ToArray();
+
+    public override string ToString() => Encoding.UTF8.GetString(WrittenSpan);
+
+    private Span<byte> Reserve(int n)
+    {
+        if (_length + n > _bytes.Length)
+        {
+            Array.Resize(ref _bytes, Math.Max(_length + n, _bytes.Length * 2));
+        }
+
+        return _bytes.AsSpan(_length, n);
+    }
+
+    public Utf8Buffer Append(byte b)
+    {
+        Reserve(1)[0] = b;
+        _length++;
+        return this;
+    }
+
+    public Utf8Buffer Append(ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(Reserve(bytes.Length));
+        _length += bytes.Length;
+        return this;
+    }
+
+    /// <summary>Appends text as UTF-8 (lone surrogates become U+FFFD).</summary>
+    public Utf8Buffer Append(ReadOnlySpan<char> text)
+    {
+        var n = Encoding.UTF8.GetMaxByteCount(text.Length);
+        _length += Encoding.UTF8.GetBytes(text, Reserve(n));
+        return this;
+    }
+
+    public Utf8Buffer Append(long value)
+    {
+        Utf8Formatter.TryFormat(value, Reserve(20), out var written);
+        _length += written;
+        return this;
+    }
+
+    /// <summary>Appends a .NET string as a Python json.dumps(ensure_ascii=False) literal.</summary>
+    public Utf8Buffer AppendPythonString(string value)
+    {
+        Append((byte)'"');
+        var rest = value.AsSpan();
+        while (true)
+        {
+            var k = rest.IndexOfAny(JsonStringCodec.CharsNeedingEscape);
+            if (k < 0)
+            {
+                Append(rest);
+                break;
+            }
+
+            Append(rest[..k]);
+            AppendEscape(rest[k]);
+            rest = rest[(k + 1)..];
+        }
+
+        return Append((byte)'"');
+    }
+
+    /// <summary>Python's escape of one character that needs escaping.</summary>
+    internal void AppendEscape(char c)
+    {
+        switch (c)
+        {
+            case '"': Append("\\\""u8); break;
+            case '\\': Append("\\\\"u8); break;
+            case '\n': Append("\\n"u8); break;
+            case '\r': Append("\\r"u8); break;
+            case '\t': Append("\\t"u8); break;
+            case '\b': Append("\\b"u8); break;
+            case '\f': Append("\\f"u8); break;
+            default:
+                Append("\\u00"u8);
+                Append((byte)"0123456789abcdef"[c >> 4]);
+                Append((byte)"0123456789abcdef"[c & 0xF]);
+                break;
+        }
+    }
+
+    /// <summary>Writes the buffer to a stream.</summary>
+    public void WriteTo(Stream stream) => stream.Write(_bytes, 0, _length);
+}
