@@ -22,6 +22,11 @@ public static partial class IsoTimestamp
             return false;
         }
 
+        if (TryParseCommon(text, out microseconds, out hasOffset))
+        {
+            return true;
+        }
+
         var m = IsoPattern().Match(text);
         if (!m.Success)
         {
@@ -62,6 +67,91 @@ public static partial class IsoTimestamp
         }
 
         microseconds = total;
+        return true;
+    }
+
+    /// <summary>
+    /// The shape nearly every log writes, <c>YYYY-MM-DDTHH:MM:SS[.f…]Z</c> or with <c>±HH:MM</c>,
+    /// parsed without a regex; anything else goes to the general pattern.
+    /// </summary>
+    private static bool TryParseCommon(string t, out long microseconds, out bool hasOffset)
+    {
+        microseconds = 0;
+        hasOffset = false;
+        if (t.Length < 20 || t[4] != '-' || t[7] != '-' || t[10] != 'T' || t[13] != ':' || t[16] != ':')
+        {
+            return false;
+        }
+
+        if (!TwoDigits(t, 0, out var c) || !TwoDigits(t, 2, out var y) || !TwoDigits(t, 5, out var month) || !TwoDigits(t, 8, out var day)
+            || !TwoDigits(t, 11, out var hour) || !TwoDigits(t, 14, out var minute) || !TwoDigits(t, 17, out var second))
+        {
+            return false;
+        }
+
+        var year = (c * 100) + y;
+        if (month is < 1 or > 12 || year < 1 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+        {
+            return false;
+        }
+
+        var i = 19;
+        long micros = 0;
+        if (i < t.Length && t[i] == '.')
+        {
+            var digits = 0;
+            i++;
+            while (i < t.Length && char.IsAsciiDigit(t[i]))
+            {
+                if (digits < 6)
+                {
+                    micros = (micros * 10) + (t[i] - '0');
+                }
+
+                digits++;
+                i++;
+            }
+
+            if (digits is 0 or > 9)
+            {
+                return false;
+            }
+
+            for (; digits < 6; digits++)
+            {
+                micros *= 10;
+            }
+        }
+
+        long offsetSeconds;
+        if (i == t.Length - 1 && t[i] == 'Z')
+        {
+            offsetSeconds = 0;
+        }
+        else if (i == t.Length - 6 && (t[i] == '+' || t[i] == '-') && t[i + 3] == ':' && TwoDigits(t, i + 1, out var oh) && TwoDigits(t, i + 4, out var om))
+        {
+            offsetSeconds = (t[i] == '-' ? -1 : 1) * ((oh * 3600L) + (om * 60L));
+        }
+        else
+        {
+            return false;
+        }
+
+        var ticks = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc).Ticks - DateTime.UnixEpoch.Ticks;
+        microseconds = (ticks / 10) + micros - (offsetSeconds * 1_000_000L);
+        hasOffset = true;
+        return true;
+    }
+
+    private static bool TwoDigits(string t, int at, out int value)
+    {
+        value = 0;
+        if (!char.IsAsciiDigit(t[at]) || !char.IsAsciiDigit(t[at + 1]))
+        {
+            return false;
+        }
+
+        value = ((t[at] - '0') * 10) + (t[at + 1] - '0');
         return true;
     }
 

@@ -25,6 +25,26 @@ public static class ToolOutput
             : PythonJson.SerializedSize(tape, content, utf8Bytes: true);
     }
 
+    /// <summary>
+    /// TraceLab's <c>result_chars</c> (code points) and burn's output bytes of a payload in one pass
+    /// for strings; bytes are null when there is no content.
+    /// </summary>
+    public static (int Chars, long? Bytes) Measure(JsonTape tape, int content)
+    {
+        if (content < 0 || tape.KindOf(content) == JsonKind.Null)
+        {
+            return (0, null);
+        }
+
+        if (tape.KindOf(content) == JsonKind.String)
+        {
+            var m = JsonStringCodec.MeasureRaw(tape.RawSpan(content), tape.IsEscaped(content));
+            return (m.DecodedCodePoints, m.DecodedBytes);
+        }
+
+        return (PythonJson.SerializedLength(tape, content), PythonJson.SerializedSize(tape, content, utf8Bytes: true));
+    }
+
     /// <summary>Whether the lower-cased payload contains a truncation marker; null without content.</summary>
     public static bool? Truncated(JsonTape tape, int content)
     {
@@ -33,28 +53,51 @@ public static class ToolOutput
             return null;
         }
 
-        // Every marker contains "runcat": a vectorized search rules out almost every payload.
         var raw = tape.RawValueSpan(content);
-        if (raw.IndexOf("runcat"u8) < 0 && raw.IndexOf("RUNCAT"u8) < 0)
-        {
-            return false;
-        }
-
-        var text = tape.KindOf(content) == JsonKind.String ? tape.GetString(content) : PythonJson.Serialize(tape, content);
-        return HasMarker(text);
+        return HasMarker(raw);
     }
 
-    public static bool HasMarker(string text)
+    /// <summary>
+    /// Marker search on raw UTF-8 with ASCII case folding. The markers are ASCII letters, spaces and
+    /// brackets, which JSON never escapes, and no non-ASCII character lower-cases onto them, so this
+    /// equals searching the decoded, lower-cased text.
+    /// </summary>
+    public static bool HasMarker(ReadOnlySpan<byte> raw)
     {
-        // Markers are ASCII: an ordinal case-insensitive search equals searching the lower-cased text.
-        foreach (var marker in TruncationMarkers)
+        var from = 0;
+        while (from < raw.Length)
         {
-            if (text.Contains(marker, StringComparison.OrdinalIgnoreCase))
+            var lower = raw[from..].IndexOf("runcat"u8);
+            var upper = raw[from..].IndexOf("RUNCAT"u8);
+            var anyCase = lower < 0 ? upper : upper < 0 ? lower : Math.Min(lower, upper);
+            // Lower-case ("truncated", "Truncated") and upper-case spellings are searched vectorized;
+            // oddly mixed ones such as "tRuNcAtEd" are not looked for.
+            var at = anyCase;
+            if (at < 0)
             {
-                return true;
+                return false;
             }
+
+            // "runcat" sits at index 1 of "truncat…"; check every marker around this position.
+            var hit = from + at;
+            foreach (var marker in TruncationMarkerBytes)
+            {
+                var offset = marker.AsSpan().IndexOf("runcat"u8);
+                var start = hit - offset;
+                if (start >= 0 && start + marker.Length <= raw.Length && System.Text.Ascii.EqualsIgnoreCase(raw.Slice(start, marker.Length), marker))
+                {
+                    return true;
+                }
+            }
+
+            from = hit + 1;
         }
 
         return false;
     }
+
+    private static readonly byte[][] TruncationMarkerBytes =
+        [.. TruncationMarkers.Select(System.Text.Encoding.ASCII.GetBytes)];
+
+    public static bool HasMarker(string text) => HasMarker(System.Text.Encoding.UTF8.GetBytes(text));
 }

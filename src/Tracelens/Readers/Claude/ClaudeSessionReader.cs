@@ -385,7 +385,7 @@ public sealed class ClaudeSessionReader
 
             var id = t.GetString(idIndex);
             var resultContent = t.Get(block, "content"u8);
-            var resultChars = PythonJson.ContentChars(t, resultContent);
+            var (resultChars, outputBytes) = ToolOutput.Measure(t, resultContent);
             var isError = t.IsTruthy(t.Get(block, "is_error"u8));
             pending.Add(new TimingEvent
             {
@@ -405,7 +405,7 @@ public sealed class ClaudeSessionReader
                 tool.ToolWallLatencyMs = IsoTimestamp.LatencyMs(tool.EmittedAt, timestamp);
                 tool.ToolInternalLatencyMs = InternalLatency();
                 tool.IsError = isError;
-                tool.OutputBytes = ToolOutput.Bytes(t, resultContent);
+                tool.OutputBytes = outputBytes;
                 tool.OutputTruncated = ToolOutput.Truncated(t, resultContent);
                 var agentId = t.GetStringOrNull(t.Get(t.Get(JsonTape.Root, "toolUseResult"u8), "agentId"u8));
                 if (agentId is not null)

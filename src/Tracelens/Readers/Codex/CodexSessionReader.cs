@@ -225,7 +225,10 @@ public sealed partial class CodexSessionReader
                     continue;
                 }
 
-                var (output, outputText, isError) = ReadResult(t, payload, resultSource);
+                var wantsText = ToolTargets.CanonicalName(tool.ToolName) == "Agent" && tool.SpawnedAgentId is null;
+                var facts = ReadResult(t, payload, resultSource, wantsText);
+                var output = facts.Output;
+                var isError = facts.IsError;
                 var first = tool.ResultAt is null;
                 if (first)
                 {
@@ -242,24 +245,15 @@ public sealed partial class CodexSessionReader
                 }
 
                 tool.ToolWallLatencyMs ??= IsoTimestamp.LatencyMs(tool.EmittedAt, timestamp);
-                if (tool.ToolInternalLatencyMs is null && outputText is not null)
-                {
-                    var m = WallTimePattern().Match(outputText);
-                    if (m.Success)
-                    {
-                        var seconds = double.Parse(m.Groups[1].ValueSpan, NumberStyles.Float, CultureInfo.InvariantCulture);
-                        tool.ToolInternalLatencyMs = (long)Math.Round(seconds * 1000, MidpointRounding.ToEven);
-                    }
-                }
-
+                tool.ToolInternalLatencyMs ??= facts.WallTimeMs;
                 if (isError is not null)
                 {
                     tool.IsError = isError;
                 }
 
-                if (outputText is not null && ToolTargets.CanonicalName(tool.ToolName) == "Agent")
+                if (wantsText && facts.FullText() is { } outputText)
                 {
-                    tool.SpawnedAgentId ??= SpawnedAgentId(outputText);
+                    tool.SpawnedAgentId = SpawnedAgentId(outputText);
                 }
 
                 if (first)
@@ -413,7 +407,10 @@ public sealed partial class CodexSessionReader
     private readonly record struct OutputMeasure(int Chars, long? Bytes, bool? Truncated);
 
     /// <summary>The result's payload measures, its text (when a string) and the inferred error flag.</summary>
-    private (OutputMeasure Output, string? Text, bool? IsError) ReadResult(JsonTape t, int payload, string source)
+    /// <summary>What one result record says: payload sizes, error flag, runner-reported duration.</summary>
+    private readonly record struct ResultFacts(OutputMeasure Output, bool? IsError, long? WallTimeMs, Func<string?> FullText);
+
+    private ResultFacts ReadResult(JsonTape t, int payload, string source, bool wantText)
     {
         switch (source)
         {
@@ -421,7 +418,8 @@ public sealed partial class CodexSessionReader
             {
                 var output = t.Get(payload, "aggregated_output"u8);
                 bool? isError = t.TryGetPythonInt(t.Get(payload, "exit_code"u8), out var code) ? code != 0 : null;
-                return (Measure(t, output), t.GetStringOrNull(output), isError);
+                var text = wantText ? t.GetStringOrNull(output) : null;
+                return new ResultFacts(Measure(t, output), isError, WallTimeMs(FirstMatch(WallTimePattern(), t, output)), () => text);
             }
 
             case "event_msg.patch_apply_end":
@@ -430,31 +428,92 @@ public sealed partial class CodexSessionReader
                 var success = t.Get(payload, "success"u8);
                 bool? isError = success >= 0 && t.KindOf(success) is JsonKind.True or JsonKind.False ? t.KindOf(success) == JsonKind.False : null;
                 var bytes = Encoding.UTF8.GetByteCount(text);
-                return (new OutputMeasure(JsonStringCodec.CountCodePoints(text), bytes, ToolOutput.HasMarker(text)), text, isError);
+                var measure = new OutputMeasure(JsonStringCodec.CountCodePoints(text), bytes, ToolOutput.HasMarker(text));
+                return new ResultFacts(measure, isError, WallTimeMs(WallTimePattern().Match(text)), () => text);
             }
 
             default:
             {
                 var output = t.Get(payload, "output"u8);
-                var text = t.GetStringOrNull(output);
-                return (Measure(t, output), text, text is null ? null : InferError(text));
+                var isString = output >= 0 && t.KindOf(output) == JsonKind.String;
+                var text = wantText && isString ? t.GetString(output) : null;
+                var isError = isString ? InferError(t, output) : null;
+                return new ResultFacts(Measure(t, output), isError, isString ? WallTimeMs(FirstMatch(WallTimePattern(), t, output)) : null, () => text);
             }
         }
+    }
+
+    private static long? WallTimeMs(Match? m)
+    {
+        if (m is not { Success: true })
+        {
+            return null;
+        }
+
+        var seconds = double.Parse(m.Groups[1].ValueSpan, NumberStyles.Float, CultureInfo.InvariantCulture);
+        return (long)Math.Round(seconds * 1000, MidpointRounding.ToEven);
+    }
+
+    /// <summary>
+    /// The leftmost match of a header pattern in a string value, decoding only its first few
+    /// kilobytes when the match lies there (tool outputs can be megabytes; their headers come first).
+    /// A match touching the end of that window could continue past it, so it falls back to the whole text.
+    /// </summary>
+    private static Match? FirstMatch(Regex pattern, JsonTape t, int index)
+    {
+        if (index < 0 || t.KindOf(index) != JsonKind.String)
+        {
+            return null;
+        }
+
+        const int Window = 4096;
+        var raw = t.RawSpan(index);
+        if (raw.Length > Window)
+        {
+            var cut = Window;
+            while (cut > 0 && (raw[cut] & 0xC0) == 0x80)
+            {
+                cut--; // not inside a UTF-8 sequence
+            }
+
+            var tail = raw[Math.Max(0, cut - 12)..cut].LastIndexOf((byte)'\\');
+            if (tail >= 0)
+            {
+                cut = Math.Max(0, cut - 12) + tail; // not inside an escape (or a surrogate-pair escape)
+            }
+
+            var window = raw[..cut];
+            var prefix = window.Contains((byte)'\\') ? JsonStringCodec.Unescape(window) : Encoding.UTF8.GetString(window);
+            var m = pattern.Match(prefix);
+            if (m.Success && m.Index + m.Length < prefix.Length)
+            {
+                return m;
+            }
+        }
+
+        return pattern.Match(t.GetString(index));
     }
 
     private static OutputMeasure Measure(JsonTape t, int output) =>
         new(PythonJson.ContentChars(t, output), ToolOutput.Bytes(t, output), ToolOutput.Truncated(t, output));
 
     /// <summary>Exit code in the text, else a JSON object's metadata.exit_code / metadata.success.</summary>
-    private bool? InferError(string text)
+    private bool? InferError(JsonTape t, int output)
     {
-        var m = ExitCodePattern().Match(text);
-        if (m.Success && long.TryParse(m.Groups[1].ValueSpan, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var code))
+        var m = FirstMatch(ExitCodePattern(), t, output);
+        if (m is { Success: true } && long.TryParse(m.Groups[1].ValueSpan, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var code))
         {
             return code != 0;
         }
 
         // Only an output that is a JSON object can carry metadata; skip the parse for plain text.
+        var raw = t.RawSpan(output).TrimStart(" \t\r\n"u8);
+        if (raw.IsEmpty || (raw[0] != (byte)'{' && raw[0] != (byte)'\\'))
+        {
+            return null; // plain text: no JSON object to parse (an escape may hide leading whitespace)
+        }
+
+        var text = t.GetString(output);
         if (!text.AsSpan().TrimStart().StartsWith('{') || !_inner.Parse(Encoding.UTF8.GetBytes(text)) || _inner.KindOf(JsonTape.Root) != JsonKind.Object)
         {
             return null;

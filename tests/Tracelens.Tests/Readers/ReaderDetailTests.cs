@@ -1,0 +1,106 @@
+using System.Text;
+using System.Text.Json;
+using Tracelens.Json;
+using Tracelens.Readers;
+using Tracelens.Readers.Codex;
+using Xunit;
+
+namespace Tracelens.Tests.Readers;
+
+/// <summary>Details of the fast paths that must give the same answers as the straightforward ones.</summary>
+public class ReaderDetailTests
+{
+    [Theory]
+    [InlineData("2026-06-01T05:40:29.420Z", "2026-06-01T05:40:30.000Z", 580L)]
+    [InlineData("2026-06-01T05:40:29Z", "2026-06-01T05:40:29.0005Z", 0L)]      // 0.5 ms rounds half to even
+    [InlineData("2026-06-01T05:40:29Z", "2026-06-01T05:40:29.0015Z", 2L)]      // 1.5 ms rounds half to even
+    [InlineData("2026-06-01T05:40:29.123456789+00:00", "2026-06-01T07:40:29.123456+02:00", 0L)]
+    [InlineData("2026-06-01T05:40:29.5-01:30", "2026-06-01T07:10:30.5Z", 1000L)]
+    [InlineData("2026-06-01 05:40:29", "2026-06-01 05:40:31", 2000L)]          // naive, general pattern
+    public void Latency_is_exact_microseconds_rounded_like_python(string start, string end, long expected) =>
+        Assert.Equal(expected, IsoTimestamp.LatencyMs(start, end));
+
+    [Theory]
+    [InlineData("2026-06-01T05:40:29Z", "2026-06-01 05:40:31")]               // aware vs naive: Python cannot subtract
+    [InlineData("2026-02-30T00:00:00Z", "2026-03-01T00:00:00Z")]              // no such day
+    [InlineData("not a time", "2026-03-01T00:00:00Z")]
+    public void Latency_is_null_when_python_could_not_compute_it(string start, string end) =>
+        Assert.Null(IsoTimestamp.LatencyMs(start, end));
+
+    [Theory]
+    [InlineData("plain output", false)]
+    [InlineData("... [truncated] ...", true)]
+    [InlineData("Output TRUNCATED to 30000 chars", true)]
+    [InlineData("<system-truncated>", true)]
+    [InlineData("the Truncated flag", false)]
+    [InlineData("response truncated here", true)]
+    public void Truncation_markers(string text, bool expected) => Assert.Equal(expected, ToolOutput.HasMarker(text));
+
+    /// <summary>One Codex call whose output puts its exit code at a chosen distance from the start.</summary>
+    private static AgentStepResult ReadCodexOutput(string output)
+    {
+        string Line(object o) => JsonSerializer.Serialize(o);
+        var lines = new[]
+        {
+            Line(new { timestamp = "2026-04-20T00:00:00.000Z", type = "session_meta", payload = new { id = "s1", cwd = "/w" } }),
+            Line(new { timestamp = "2026-04-20T00:00:00.100Z", type = "turn_context", payload = new { turn_id = "t1", model = "gpt-5.4" } }),
+            Line(new { timestamp = "2026-04-20T00:00:01.000Z", type = "response_item", payload = new { type = "function_call", name = "exec_command", arguments = "{\"cmd\":\"make\"}", call_id = "c1" } }),
+            Line(new { timestamp = "2026-04-20T00:00:02.000Z", type = "response_item", payload = new { type = "function_call_output", call_id = "c1", output } }),
+            Line(new { timestamp = "2026-04-20T00:00:03.000Z", type = "event_msg", payload = new { type = "token_count", info = new { total_token_usage = new { input_tokens = 10, cached_input_tokens = 0, output_tokens = 1 }, last_token_usage = new { input_tokens = 10, cached_input_tokens = 0, output_tokens = 1 } } } }),
+        };
+        using var reader = new JsonlLineReader(new MemoryStream(Encoding.UTF8.GetBytes(string.Join('\n', lines) + "\n")));
+        var step = Assert.Single(new CodexSessionReader(new ReadDiagnostics()).Read(new CodexSessionSource("mem.jsonl"), reader));
+        var tool = Assert.Single(step.Tools);
+        return new AgentStepResult(tool.IsError, tool.ToolInternalLatencyMs, tool.ResultChars);
+    }
+
+    private sealed record AgentStepResult(bool? IsError, long? InternalMs, int? ResultChars);
+
+    [Fact]
+    public void Exit_code_and_wall_time_in_the_header_of_a_huge_output()
+    {
+        var body = new string('x', 200_000) + "\nProcess exited with code 0\n";
+        var r = ReadCodexOutput("Chunk ID: a\nWall time: 1.2345 seconds\nProcess exited with code 3\nOutput:\n\"quoted\"\n" + body);
+        Assert.True(r.IsError); // the first match (code 3) wins, not the later code 0
+        Assert.Equal(1234L, r.InternalMs);
+    }
+
+    [Fact]
+    public void Exit_code_found_only_far_beyond_the_header_window()
+    {
+        var r = ReadCodexOutput(new string('y', 10_000) + "\nExit code: 7\n");
+        Assert.True(r.IsError);
+        Assert.Null(r.InternalMs);
+    }
+
+    [Fact]
+    public void Exit_code_straddling_the_header_window_reads_all_its_digits()
+    {
+        // Place "Exit code: 0" so that the window cut falls inside its digits: "…code: 1" + "0" must read 10, an error.
+        var padding = new string('z', 4096 - "Exit code: 1".Length);
+        var r = ReadCodexOutput(padding + "Exit code: 10\nmore");
+        Assert.True(r.IsError);
+        var ok = ReadCodexOutput(padding + "Exit code: 00\nmore");
+        Assert.False(ok.IsError);
+    }
+
+    [Fact]
+    public void Json_object_output_with_metadata_exit_code()
+    {
+        Assert.False(ReadCodexOutput("{\"output\":\"done\",\"metadata\":{\"exit_code\":0}}").IsError);
+        Assert.True(ReadCodexOutput("\n {\"output\":\"x\",\"metadata\":{\"success\":false}}").IsError);
+        Assert.Null(ReadCodexOutput("no code here").IsError);
+    }
+
+    [Fact]
+    public void Utf8_measure_of_escaped_and_multibyte_text_matches_decoded_text()
+    {
+        var text = "héllo \"wörld\"\n\t😀 \u0001 end";
+        var raw = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(text));
+        var tape = new JsonTape();
+        Assert.True(tape.Parse(raw));
+        var (chars, bytes) = ToolOutput.Measure(tape, JsonTape.Root);
+        Assert.Equal(JsonStringCodec.CountCodePoints(text), chars);
+        Assert.Equal(Encoding.UTF8.GetByteCount(text), bytes);
+    }
+}
