@@ -54,7 +54,9 @@ public sealed class Collector
         var sessions = new HashSet<string>(StringComparer.Ordinal);
 
         // Ordered pipeline: up to 2×parallelism files in flight; results consumed strictly in order.
-        var window = Channel.CreateBounded<Task<(List<(AgentStep Step, T Prepared)> Steps, long Synthetic)>>(_parallelism * 2);
+        // Results are consumed in order; a generous window keeps every core busy while one big
+        // file holds the head of the line (memory: at most this many files' steps wait).
+        var window = Channel.CreateBounded<Task<(List<(AgentStep Step, T Prepared)> Steps, long Synthetic)>>(_parallelism * 16);
         using var gate = new SemaphoreSlim(_parallelism);
         var producer = Task.Run(async () =>
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Text;
 
@@ -53,6 +54,7 @@ public static class JsonStringCodec
     }
 
     /// <summary>Number of Unicode code points in valid UTF-8 (continuation bytes do not count).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int CountCodePoints(ReadOnlySpan<byte> utf8)
     {
         var count = utf8.Length;
@@ -103,6 +105,7 @@ public static class JsonStringCodec
     /// Code points and UTF-8 bytes of the decoded value of a raw JSON string body, and of its
     /// Python-escaped form, computed without decoding.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static StringMeasure MeasureRaw(ReadOnlySpan<byte> raw, bool hasEscapes)
     {
         if (!hasEscapes)

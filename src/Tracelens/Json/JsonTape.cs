@@ -94,6 +94,7 @@ public sealed class JsonTape
     /// Like <see cref="Parse"/> but indexes the caller's array without copying it; the tape is valid
     /// only while those bytes stay unchanged (e.g. until the line reader reads the next line).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool ParseInPlace(byte[] array, int offset, int length)
     {
         _buffer = array;
@@ -151,6 +152,7 @@ public sealed class JsonTape
     /// <summary>
     /// Finds an object property by its UTF-8 name. The last occurrence wins, like a Python dict.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryGetProperty(int objectIndex, ReadOnlySpan<byte> name, out int valueIndex)
     {
         valueIndex = -1;
@@ -180,6 +182,7 @@ public sealed class JsonTape
         TryGetProperty(objectIndex, name, out var v) ? v : -1;
 
     /// <summary>True when the value at <paramref name="index"/> is a string equal to <paramref name="utf8"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool StringEquals(int index, ReadOnlySpan<byte> utf8)
     {
         if (index < 0)
@@ -327,6 +330,7 @@ public sealed class JsonTape
         return pos;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool ParseValue(ReadOnlySpan<byte> s, ref int pos, int depth)
     {
         if (depth > MaxDepth)
@@ -387,6 +391,7 @@ public sealed class JsonTape
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool ParseNumber(ReadOnlySpan<byte> s, ref int pos)
     {
         var start = pos;
@@ -452,6 +457,7 @@ public sealed class JsonTape
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsDigit(byte b) => (uint)(b - '0') <= 9;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool ParseString(ReadOnlySpan<byte> s, ref int pos)
     {
         var i = Add(JsonKind.String, pos + 1);
@@ -550,6 +556,7 @@ public sealed class JsonTape
 
     private static bool IsHex(byte b) => (uint)(b - '0') <= 9 || (uint)((b | 0x20) - 'a') <= 5;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool ParseArray(ReadOnlySpan<byte> s, ref int pos, int depth)
     {
         var i = Add(JsonKind.Array, pos);
@@ -598,6 +605,7 @@ public sealed class JsonTape
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool ParseObject(ReadOnlySpan<byte> s, ref int pos, int depth)
     {
         var i = Add(JsonKind.Object, pos);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Tracelens.Json;
@@ -33,6 +34,7 @@ public static class PythonJson
     /// Size of the compact Python serialization of a value, in code points or in UTF-8 bytes,
     /// measured on the tape without building the text.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static long SerializedSize(JsonTape tape, int index, bool utf8Bytes)
     {
         switch (tape.KindOf(index))
@@ -209,86 +211,49 @@ public static class PythonJson
     /// Appends the compact Python serialization of a value as UTF-8, copying raw string bytes as
     /// they are and rewriting only escape sequences (no UTF-16 round trip).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void WriteUtf8(Utf8Buffer output, JsonTape tape, int index)
     {
         switch (tape.KindOf(index))
         {
-        case JsonKind.String:
-            output.Append((byte)'"');
-            if (tape.IsEscaped(index))
-            {
-                RewriteEscapes(output, tape.RawSpan(index));
-            }
-            else
-            {
-                // An unescaped raw JSON string is already what Python writes.
-                output.Append(tape.RawSpan(index));
-            }
-
-            output.Append((byte)'"');
-            break;
-        case JsonKind.Integer:
-        {
-            var raw = tape.RawSpan(index);
-            output.Append(raw.SequenceEqual("-0"u8) ? "0"u8 : raw);
-            break;
-        }
-
-        case JsonKind.Float:
-            output.Append(PythonFloat.Repr(PythonFloat.ParseLiteral(tape.RawSpan(index))));
-            break;
-        case JsonKind.True:
-            output.Append("true"u8);
-            break;
-        case JsonKind.False:
-            output.Append("false"u8);
-            break;
-        case JsonKind.Null:
-            output.Append("null"u8);
-            break;
-        case JsonKind.Array:
-        {
-            output.Append((byte)'[');
-            var n = tape.ChildCount(index);
-            var child = JsonTape.FirstChild(index);
-            for (var i = 0; i < n; i++)
-            {
-                if (i > 0)
+            case JsonKind.String:
+                output.Append((byte)'"');
+                if (tape.IsEscaped(index))
                 {
-                    output.Append((byte)',');
+                    RewriteEscapes(output, tape.RawSpan(index));
+                }
+                else
+                {
+                    // An unescaped raw JSON string is already what Python writes.
+                    output.Append(tape.RawSpan(index));
                 }
 
-                WriteUtf8(output, tape, child);
-                child = tape.NextOf(child);
+                output.Append((byte)'"');
+                break;
+            case JsonKind.Integer:
+            {
+                var raw = tape.RawSpan(index);
+                output.Append(raw.SequenceEqual("-0"u8) ? "0"u8 : raw);
+                break;
             }
 
-            output.Append((byte)']');
-            break;
-        }
-
-        case JsonKind.Object:
-        {
-            output.Append((byte)'{');
-            if (HasDuplicateKeys(tape, index))
+            case JsonKind.Float:
+                output.Append(PythonFloat.Repr(PythonFloat.ParseLiteral(tape.RawSpan(index))));
+                break;
+            case JsonKind.True:
+                output.Append("true"u8);
+                break;
+            case JsonKind.False:
+                output.Append("false"u8);
+                break;
+            case JsonKind.Null:
+                output.Append("null"u8);
+                break;
+            case JsonKind.Array:
             {
-                var first = true;
-                foreach (var (key, value) in Members(tape, index))
-                {
-                    if (!first)
-                    {
-                        output.Append((byte)',');
-                    }
-
-                    first = false;
-                    WriteUtf8(output, tape, key);
-                    output.Append((byte)':');
-                    WriteUtf8(output, tape, value);
-                }
-            }
-            else
-            {
+                output.Append((byte)'[');
                 var n = tape.ChildCount(index);
-                var key = JsonTape.FirstChild(index);
+                var child = JsonTape.FirstChild(index);
                 for (var i = 0; i < n; i++)
                 {
                     if (i > 0)
@@ -296,20 +261,59 @@ public static class PythonJson
                         output.Append((byte)',');
                     }
 
-                    WriteUtf8(output, tape, key);
-                    output.Append((byte)':');
-                    WriteUtf8(output, tape, key + 1);
-                    key = tape.NextOf(key + 1);
+                    WriteUtf8(output, tape, child);
+                    child = tape.NextOf(child);
                 }
+
+                output.Append((byte)']');
+                break;
             }
 
-            output.Append((byte)'}');
-            break;
-        }
+            case JsonKind.Object:
+            {
+                output.Append((byte)'{');
+                if (HasDuplicateKeys(tape, index))
+                {
+                    var first = true;
+                    foreach (var (key, value) in Members(tape, index))
+                    {
+                        if (!first)
+                        {
+                            output.Append((byte)',');
+                        }
+
+                        first = false;
+                        WriteUtf8(output, tape, key);
+                        output.Append((byte)':');
+                        WriteUtf8(output, tape, value);
+                    }
+                }
+                else
+                {
+                    var n = tape.ChildCount(index);
+                    var key = JsonTape.FirstChild(index);
+                    for (var i = 0; i < n; i++)
+                    {
+                        if (i > 0)
+                        {
+                            output.Append((byte)',');
+                        }
+
+                        WriteUtf8(output, tape, key);
+                        output.Append((byte)':');
+                        WriteUtf8(output, tape, key + 1);
+                        key = tape.NextOf(key + 1);
+                    }
+                }
+
+                output.Append((byte)'}');
+                break;
+            }
         }
     }
 
     /// <summary>Rewrites a raw JSON string body's escapes into Python's form, byte for byte.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RewriteEscapes(Utf8Buffer output, ReadOnlySpan<byte> raw)
     {
         Span<char> pair = stackalloc char[2];

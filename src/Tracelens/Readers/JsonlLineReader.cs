@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Tracelens.Readers;
 
 /// <summary>
@@ -58,6 +60,7 @@ public sealed class JsonlLineReader : IDisposable
     /// <summary>
     /// Returns the next line (without its line break). The span is valid until the next call.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryReadLine(out ReadOnlySpan<byte> line)
     {
         while (true)

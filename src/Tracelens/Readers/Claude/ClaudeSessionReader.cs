@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Unicode;
 using Tracelens.Json;
@@ -51,6 +52,7 @@ public sealed class ClaudeSessionReader
         return Read(source, lines);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public List<AgentStep> Read(ClaudeSessionSource source, JsonlLineReader lines)
     {
         var rounds = new List<Round>();
@@ -174,6 +176,7 @@ public sealed class ClaudeSessionReader
     /// placeholders, so a snapshot replaces the stored one unless its
     /// (output, input+cache, stopped) score is strictly lower.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ApplyUsage(Round round, int message)
     {
         var t = _tape;
@@ -256,6 +259,7 @@ public sealed class ClaudeSessionReader
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AddAssistantBlocks(AgentStep step, int message, string? timestamp, Dictionary<string, ToolCall> toolsById)
     {
         var t = _tape;
@@ -341,6 +345,7 @@ public sealed class ClaudeSessionReader
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AddUserRecord(int message, string? timestamp, List<TimingEvent> pending, Dictionary<string, ToolCall> toolsById)
     {
         var t = _tape;

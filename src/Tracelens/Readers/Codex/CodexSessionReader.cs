@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.RegularExpressions;
 using System.Text.Unicode;
@@ -47,6 +48,7 @@ public sealed partial class CodexSessionReader
         return Read(source, lines);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public List<AgentStep> Read(CodexSessionSource source, JsonlLineReader lines)
     {
         var steps = new List<AgentStep>();
