@@ -19,7 +19,7 @@ public static class TraceLabRowWriter
     /// <summary>One row, UTF-8, without its line break.</summary>
     public static byte[] SerializeUtf8(AgentStep step)
     {
-        var buffer = new Utf8Buffer(2048);
+        var buffer = Utf8Buffer.ForThread(1);
         Append(buffer, step);
         return buffer.ToArray();
     }

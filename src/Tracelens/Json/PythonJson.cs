@@ -372,7 +372,7 @@ public static class PythonJson
     /// <summary>Compact Python serialization as UTF-8 bytes.</summary>
     public static byte[] SerializeUtf8(JsonTape tape, int index)
     {
-        var buffer = new Utf8Buffer(256);
+        var buffer = Utf8Buffer.ForThread(0);
         WriteUtf8(buffer, tape, index);
         return buffer.ToArray();
     }

@@ -15,6 +15,23 @@ public sealed class Utf8Buffer
 
     public Utf8Buffer(int capacity = 4096) => _bytes = new byte[capacity];
 
+    [ThreadStatic]
+    private static Utf8Buffer? t_inputs;
+
+    [ThreadStatic]
+    private static Utf8Buffer? t_rows;
+
+    /// <summary>
+    /// A scratch buffer reused on this thread (slot 0: tool inputs, slot 1: rows), so serializing
+    /// many values costs one exact-size copy each instead of a chain of doubling buffers.
+    /// </summary>
+    internal static Utf8Buffer ForThread(int slot)
+    {
+        var buffer = slot == 0 ? t_inputs ??= new Utf8Buffer(1 << 16) : t_rows ??= new Utf8Buffer(1 << 16);
+        buffer.Clear();
+        return buffer;
+    }
+
     public int Length => _length;
 
     public ReadOnlySpan<byte> WrittenSpan => _bytes.AsSpan(0, _length);

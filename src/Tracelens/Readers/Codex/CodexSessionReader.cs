@@ -470,6 +470,17 @@ public sealed partial class CodexSessionReader
 
         const int Window = 4096;
         var raw = t.RawSpan(index);
+
+        // Both header patterns start with fixed ASCII words that JSON never escapes: without one of
+        // them in the raw bytes there is no match, and nothing needs decoding.
+        var mayMatch = pattern == WallTimePattern()
+            ? raw.IndexOf("Wall time:"u8) >= 0
+            : raw.IndexOf("Exit code"u8) >= 0 || raw.IndexOf("Process exited with code"u8) >= 0;
+        if (!mayMatch)
+        {
+            return null;
+        }
+
         if (raw.Length > Window)
         {
             var cut = Window;
