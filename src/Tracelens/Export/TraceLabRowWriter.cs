@@ -29,36 +29,36 @@ public static class TraceLabRowWriter
         var codex = step.Provider != Provider.Claude;
         var w = new RowBuilder(sb);
         sb.Append((byte)'{');
-        w.Key("provider").Str(step.Provider.WireName());
+        w.Key("provider"u8).Str(step.Provider.WireName());
         if (!codex && step.Project is not null)
         {
-            w.Key("project").Str(step.Project);
+            w.Key("project"u8).Str(step.Project);
         }
 
-        w.Key("session_id").Str(step.SessionId);
+        w.Key("session_id"u8).Str(step.SessionId);
         if (step.SessionFile is not null)
         {
-            w.Key("session_file").Str(step.SessionFile);
+            w.Key("session_file"u8).Str(step.SessionFile);
         }
 
-        w.Key("round_index").Int(step.RoundIndex);
-        w.Key("round_id").Str(step.RoundId);
+        w.Key("round_index"u8).Int(step.RoundIndex);
+        w.Key("round_id"u8).Str(step.RoundId);
         if (codex)
         {
-            w.Key("turn_id").Str(step.TurnId);
-            w.Key("cwd").Str(step.Cwd);
+            w.Key("turn_id"u8).Str(step.TurnId);
+            w.Key("cwd"u8).Str(step.Cwd);
         }
 
-        w.Key("model").Str(step.Model);
-        w.Key("input_tokens_total").Int(step.InputTokensTotal);
-        w.Key("prefix_tokens").Int(step.PrefixTokens);
-        w.Key("newly_append_tokens").Int(step.NewlyAppendTokens);
-        w.Key("claude_uncached_input_tokens").Int(step.ClaudeUncachedInputTokens);
-        w.Key("claude_cache_creation_input_tokens").Int(step.ClaudeCacheCreationInputTokens);
-        w.Key("claude_cache_read_input_tokens").Int(step.ClaudeCacheReadInputTokens);
-        w.Key("output_tokens").Int(step.OutputTokens);
-        w.Key("reasoning_output_tokens").Int(step.ReasoningOutputTokens);
-        w.Key("timing_events");
+        w.Key("model"u8).Str(step.Model);
+        w.Key("input_tokens_total"u8).Int(step.InputTokensTotal);
+        w.Key("prefix_tokens"u8).Int(step.PrefixTokens);
+        w.Key("newly_append_tokens"u8).Int(step.NewlyAppendTokens);
+        w.Key("claude_uncached_input_tokens"u8).Int(step.ClaudeUncachedInputTokens);
+        w.Key("claude_cache_creation_input_tokens"u8).Int(step.ClaudeCacheCreationInputTokens);
+        w.Key("claude_cache_read_input_tokens"u8).Int(step.ClaudeCacheReadInputTokens);
+        w.Key("output_tokens"u8).Int(step.OutputTokens);
+        w.Key("reasoning_output_tokens"u8).Int(step.ReasoningOutputTokens);
+        w.Key("timing_events"u8);
         sb.Append((byte)'[');
         for (var i = 0; i < step.TimingEvents.Count; i++)
         {
@@ -71,7 +71,7 @@ public static class TraceLabRowWriter
         }
 
         sb.Append((byte)']');
-        w.Key("tools");
+        w.Key("tools"u8);
         sb.Append((byte)'[');
         for (var i = 0; i < step.Tools.Count; i++)
         {
@@ -84,31 +84,31 @@ public static class TraceLabRowWriter
         }
 
         sb.Append((byte)']');
-        w.Key("current_input_event_count").Int(step.CurrentInputEventCount);
-        w.Key("current_user_message_count").Int(step.CurrentUserMessageCount);
-        w.Key("current_tool_result_count").Int(step.CurrentToolResultCount);
-        w.Key("current_user_message_chars").Int(step.CurrentUserMessageChars);
-        w.Key("current_tool_result_chars").Int(step.CurrentToolResultChars);
-        w.Key("current_input_chars").Int(step.CurrentInputChars);
-        w.Key("first_input_event_type").Str(step.FirstInputEventType);
+        w.Key("current_input_event_count"u8).Int(step.CurrentInputEventCount);
+        w.Key("current_user_message_count"u8).Int(step.CurrentUserMessageCount);
+        w.Key("current_tool_result_count"u8).Int(step.CurrentToolResultCount);
+        w.Key("current_user_message_chars"u8).Int(step.CurrentUserMessageChars);
+        w.Key("current_tool_result_chars"u8).Int(step.CurrentToolResultChars);
+        w.Key("current_input_chars"u8).Int(step.CurrentInputChars);
+        w.Key("first_input_event_type"u8).Str(step.FirstInputEventType);
         if (step.Home is not null)
         {
-            w.Key("home").Str(step.Home);
+            w.Key("home"u8).Str(step.Home);
         }
 
         if (step.User is not null)
         {
-            w.Key("user").Str(step.User);
+            w.Key("user"u8).Str(step.User);
         }
 
         if (step.Store is not null)
         {
-            w.Key("store").Str(step.Store);
+            w.Key("store"u8).Str(step.Store);
         }
 
         if (step.TraceKey is not null)
         {
-            w.Key("trace_key").Str(step.TraceKey);
+            w.Key("trace_key"u8).Str(step.TraceKey);
         }
 
         sb.Append((byte)'}');
@@ -118,37 +118,37 @@ public static class TraceLabRowWriter
     {
         var w = new RowBuilder(sb);
         sb.Append((byte)'{');
-        w.Key("event_type").Str(TimingEvent.WireName(e.EventType));
-        w.Key("timestamp").Str(e.Timestamp);
-        w.Key("source").Str(e.Source);
+        w.Key("event_type"u8).Str(TimingEvent.WireName(e.EventType));
+        w.Key("timestamp"u8).Str(e.Timestamp);
+        w.Key("source"u8).Str(e.Source);
         if (e.ContentChars is { } chars)
         {
-            w.Key("content_chars").Int(chars);
+            w.Key("content_chars"u8).Int(chars);
         }
 
         if (e.ToolCallId is not null)
         {
-            w.Key("tool_call_id").Str(e.ToolCallId);
+            w.Key("tool_call_id"u8).Str(e.ToolCallId);
         }
 
         if (e.ToolName is not null)
         {
-            w.Key("tool_name").Str(e.ToolName);
+            w.Key("tool_name"u8).Str(e.ToolName);
         }
 
         if (e.ToolIndex is { } index)
         {
-            w.Key("tool_index").Int(index);
+            w.Key("tool_index"u8).Int(index);
         }
 
         if (e.ResultChars is { } result)
         {
-            w.Key("result_chars").Int(result);
+            w.Key("result_chars"u8).Int(result);
         }
 
         if (e.IsError is { } error)
         {
-            w.Key("is_error").Bool(error);
+            w.Key("is_error"u8).Bool(error);
         }
 
         sb.Append((byte)'}');
@@ -158,25 +158,25 @@ public static class TraceLabRowWriter
     {
         var w = new RowBuilder(sb);
         sb.Append((byte)'{');
-        w.Key("tool_index").Int(t.ToolIndex);
-        w.Key("tool_name").Str(t.ToolName);
-        w.Key("tool_call_id").Str(t.ToolCallId);
-        w.Key("emitted_at").Str(t.EmittedAt);
+        w.Key("tool_index"u8).Int(t.ToolIndex);
+        w.Key("tool_name"u8).Str(t.ToolName);
+        w.Key("tool_call_id"u8).Str(t.ToolCallId);
+        w.Key("emitted_at"u8).Str(t.EmittedAt);
         if (codex)
         {
-            w.Key("result_at").Str(t.ResultAt);
+            w.Key("result_at"u8).Str(t.ResultAt);
         }
 
-        w.Key("input");
+        w.Key("input"u8);
         sb.Append(t.InputPythonJson);
-        w.Key("input_chars").Int(t.InputChars);
-        w.Key("result_chars").Int(t.ResultChars);
-        w.Key("tool_wall_latency_ms").Int(t.ToolWallLatencyMs);
-        w.Key("tool_internal_latency_ms").Int(t.ToolInternalLatencyMs);
-        w.Key("is_error").Bool(t.IsError);
+        w.Key("input_chars"u8).Int(t.InputChars);
+        w.Key("result_chars"u8).Int(t.ResultChars);
+        w.Key("tool_wall_latency_ms"u8).Int(t.ToolWallLatencyMs);
+        w.Key("tool_internal_latency_ms"u8).Int(t.ToolInternalLatencyMs);
+        w.Key("is_error"u8).Bool(t.IsError);
         if (!codex)
         {
-            w.Key("result_at").Str(t.ResultAt);
+            w.Key("result_at"u8).Str(t.ResultAt);
         }
 
         sb.Append((byte)'}');
@@ -207,7 +207,7 @@ public static class TraceLabRowWriter
     {
         private bool _first = true;
 
-        public RowBuilder Key(string name)
+        public RowBuilder Key(ReadOnlySpan<byte> name)
         {
             if (!_first)
             {

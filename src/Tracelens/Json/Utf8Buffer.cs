@@ -84,6 +84,17 @@ public sealed class Utf8Buffer
     /// <summary>Appends a .NET string as a Python json.dumps(ensure_ascii=False) literal.</summary>
     public Utf8Buffer AppendPythonString(string value)
     {
+        // Ids, timestamps and sources are short ASCII needing no escapes: narrow them directly.
+        if (value.Length <= 256 && System.Text.Ascii.IsValid(value) && value.AsSpan().IndexOfAny(JsonStringCodec.CharsNeedingEscape) < 0)
+        {
+            var span = Reserve(value.Length + 2);
+            span[0] = (byte)'"';
+            System.Text.Ascii.FromUtf16(value, span[1..], out _);
+            span[^1] = (byte)'"';
+            _length += value.Length + 2;
+            return this;
+        }
+
         Append((byte)'"');
         var rest = value.AsSpan();
         while (true)
