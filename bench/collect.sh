@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# Benchmark: `tracelens collect` end to end on a generated Claude Code + Codex history.
-#   bench/collect.sh [SIZE_MB=1100] [RUNS=3]
-# Generates the history once (deterministic, seed 1) under .bench/, then times RUNS collects through
-# the real CLI (./tracelens) with /usr/bin/time: wall seconds, MB/s and peak RSS. Prints the median.
-# Peer figure (../shared/reference/peers.md §5): ccusage ≈ 490 MB/s of JSONL on this machine kind.
+# Benchmark: `tracelens collect` end to end on a generated Claude Code + Codex history, beside
+# ccusage (the peer in ../shared/reference/peers.md §5) on the same files in the same run.
+#   bench/collect.sh [SIZE_MB=1100] [RUNS=5]
+# Generates the history once (deterministic, seed 1) under .bench/, installs ccusage 20.0.24 from
+# npm into .bench/ccusage when npm is available, then interleaves RUNS of:
+#   ccusage daily --json --offline         (HOME pointed at the history; reads Claude and Codex)
+#   tracelens collect                      (parse + normalize every step, totals only)
+#   tracelens collect -o /dev/null         (the same, also writing TraceLab rows)
+# and prints each command's median wall time, MB/s of JSONL and peak RSS (/usr/bin/time).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 size_mb="${1:-1100}"
-runs="${2:-3}"
-home=".bench/history-${size_mb}mb"
+runs="${2:-5}"
+home="$PWD/.bench/history-${size_mb}mb"
 ./tracelens --version >/dev/null
 if [ ! -f "$home/ground_truth.json" ]; then
   rm -rf "$home"
@@ -16,15 +20,31 @@ if [ ! -f "$home/ground_truth.json" ]; then
   ./tracelens synth --out "$home" --size-mb "$size_mb" --seed 1 >&2
 fi
 bytes=$(find "$home/.claude" "$home/.codex" -name '*.jsonl' -printf '%s\n' | awk '{s+=$1} END {print s}')
-echo "history: $((bytes / 1000000)) MB of JSONL" >&2
+echo "history: $((bytes / 1000000)) MB of JSONL; $(nproc) cores; load: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+
+ccusage=""
+if command -v npm >/dev/null; then
+  if [ ! -x .bench/ccusage/node_modules/.bin/ccusage ]; then
+    mkdir -p .bench/ccusage
+    (cd .bench/ccusage && npm install --no-audit --no-fund --silent ccusage@20.0.24 @ccusage/ccusage-linux-x64@20.0.24 >&2) || true
+  fi
+  [ -x .bench/ccusage/node_modules/.bin/ccusage ] && ccusage="$PWD/.bench/ccusage/node_modules/.bin/ccusage"
+fi
+
 # Warm the page cache once so runs compare parsing, not the disk.
-cat $(find "$home" -name '*.jsonl') > /dev/null
-results=()
+find "$home" -name '*.jsonl' -exec cat {} + > /dev/null
+log=$(mktemp)
 for i in $(seq 1 "$runs"); do
-  out=$( { /usr/bin/time -f '%e %M' ./tracelens collect --home "$home" -o /dev/null > /dev/null; } 2>&1 | tail -n 1)
-  wall=${out% *}; rss_kb=${out#* }
-  mbs=$(awk -v b="$bytes" -v w="$wall" 'BEGIN { printf "%.0f", b / 1e6 / w }')
-  echo "run $i: ${wall} s, ${mbs} MB/s, peak RSS $((rss_kb / 1024)) MB" >&2
-  results+=("$wall $mbs $((rss_kb / 1024))")
+  if [ -n "$ccusage" ]; then
+    { HOME="$home" /usr/bin/time -f "ccusage %e %M" "$ccusage" daily --json --offline > /dev/null; } 2>> "$log"
+  fi
+  { /usr/bin/time -f "collect %e %M" ./tracelens collect --home "$home" > /dev/null; } 2>> "$log"
+  { /usr/bin/time -f "collect-rows %e %M" ./tracelens collect --home "$home" -o /dev/null > /dev/null; } 2>> "$log"
 done
-printf '%s\n' "${results[@]}" | sort -n | awk -v n="$runs" 'NR == int((n + 1) / 2) { printf "median: %s s, %s MB/s, peak RSS %s MB (ccusage: ~490 MB/s)\n", $1, $2, $3 }'
+for name in ccusage collect collect-rows; do
+  grep "^$name " "$log" | sort -k2 -n | awk -v n="$name" -v b="$bytes" '
+    { w[NR] = $2; m[NR] = $3 }
+    END { if (NR == 0) exit; k = int((NR + 1) / 2);
+          printf "%-13s median %5.2f s  %4.0f MB/s  peak RSS %4d MB  (best %.2f s, %d runs)\n", n, w[k], b / 1e6 / w[k], m[k] / 1024, w[1], NR }'
+done
+rm -f "$log"
