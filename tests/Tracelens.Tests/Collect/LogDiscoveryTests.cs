@@ -71,7 +71,11 @@ public sealed class LogDiscoveryTests : IDisposable
 
         var filtered = LogDiscovery.Discover(new DiscoveryOptions
         {
-            Home = home, ClaudeConfigDirs = null, CodexHome = null, ProjectFilter = "work", Providers = new HashSet<Provider> { Provider.Claude },
+            Home = home,
+            ClaudeConfigDirs = null,
+            CodexHome = null,
+            ProjectFilter = "work",
+            Providers = new HashSet<Provider> { Provider.Claude },
         });
         Assert.Equal(["home/.claude/projects/-work-app/s1.jsonl"], Relative(filtered));
     }
