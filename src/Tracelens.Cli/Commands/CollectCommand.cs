@@ -19,11 +19,11 @@ public static class CollectCommand
     {
         var output = new Option<string?>("--output", "-o") { Description = "Write the normalized rows here (.jsonl or .jsonl.gz; '-' for stdout)" };
         var provider = new Option<string[]>("--provider") { Description = "Only this provider (repeatable)", AllowMultipleArgumentsPerToken = true };
-        provider.AcceptOnlyFromAmong("claude", "codex");
+        provider.AcceptOnlyFromAmong("claude", "codex", "opencode");
         var project = new Option<string?>("--project") { Description = "Only Claude project folders whose name contains this text" };
         var home = new Option<string?>("--home") { Description = "Home directory to scan (default: $HOME)" };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON" };
-        var command = new Command("collect", "Normalize every LLM call in your Claude Code and Codex logs into agent-step rows")
+        var command = new Command("collect", "Normalize every LLM call in your Claude Code, Codex and OpenCode logs into agent-step rows")
         {
             output, provider, project, home, json,
         };
@@ -52,6 +52,7 @@ public static class CollectCommand
             Home = args.Home,
             ClaudeConfigDirs = io.Env("CLAUDE_CONFIG_DIR"),
             CodexHome = io.Env("CODEX_HOME"),
+            XdgDataHome = io.Env("XDG_DATA_HOME"),
             Providers = args.Providers,
             ProjectFilter = args.Project,
         }, problems);
@@ -65,14 +66,14 @@ public static class CollectCommand
                     j.WriteStartObject();
                     j.WriteNumber("files", 0);
                     j.WriteNumber("steps", 0);
-                    j.WriteString("message", "no Claude Code or Codex session logs found");
+                    j.WriteString("message", "no Claude Code, Codex or OpenCode session logs found");
                     j.WriteEndObject();
                 });
             }
             else
             {
-                io.Out.WriteLine($"No Claude Code or Codex session logs found under {args.Home}.");
-                io.Out.WriteLine("Looked in ~/.claude/projects, ~/.config/claude/projects, $CLAUDE_CONFIG_DIR, ~/.codex/sessions, ~/.codex/archived_sessions and $CODEX_HOME.");
+                io.Out.WriteLine($"No Claude Code, Codex or OpenCode session logs found under {args.Home}.");
+                io.Out.WriteLine("Looked in ~/.claude/projects, ~/.config/claude/projects, $CLAUDE_CONFIG_DIR, ~/.codex/sessions, ~/.codex/archived_sessions, $CODEX_HOME and OpenCode's storage.");
                 io.Out.WriteLine("Try `tracelens demo` to see Tracelens on a generated history.");
             }
 

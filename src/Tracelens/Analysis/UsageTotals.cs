@@ -20,8 +20,7 @@ public sealed class UsageTotal
         Steps++;
         InputTokensTotal += step.InputTokensTotal;
         CacheReadTokens += step.PrefixTokens;
-        // Claude: uncached input; Codex: input not served from cache.
-        FreshInputTokens += step.ClaudeUncachedInputTokens ?? step.NewlyAppendTokens;
+        FreshInputTokens += step.FreshInputTokens;
         CacheWrite5mTokens += step.CacheCreation5mTokens;
         CacheWrite1hTokens += step.CacheCreation1hTokens;
         OutputTokens += step.OutputTokens;

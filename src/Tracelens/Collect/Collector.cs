@@ -3,6 +3,7 @@ using Tracelens.Model;
 using Tracelens.Readers;
 using Tracelens.Readers.Claude;
 using Tracelens.Readers.Codex;
+using Tracelens.Readers.OpenCode;
 
 namespace Tracelens.Collect;
 
@@ -142,6 +143,11 @@ public sealed class Collector
                 var reader = new ClaudeSessionReader(diagnostics);
                 var steps = reader.Read(log.Claude!);
                 return (steps, reader.SyntheticRecords);
+            }
+
+            if (log.Provider == Provider.OpenCode)
+            {
+                return (new OpenCodeReader(diagnostics).Read(log.OpenCode!), 0);
             }
 
             return (new CodexSessionReader(diagnostics).Read(log.Codex!), 0);

@@ -1,11 +1,12 @@
 using Tracelens.Model;
 using Tracelens.Readers.Claude;
 using Tracelens.Readers.Codex;
+using Tracelens.Readers.OpenCode;
 
 namespace Tracelens.Collect;
 
 /// <summary>One session log file to read, in the order TraceLab reads them.</summary>
-public sealed record SessionLog(Provider Provider, string Path, string Store, long Length, ClaudeSessionSource? Claude, CodexSessionSource? Codex);
+public sealed record SessionLog(Provider Provider, string Path, string Store, long Length, ClaudeSessionSource? Claude, CodexSessionSource? Codex, OpenCodeSessionSource? OpenCode = null);
 
 /// <summary>Where to look for logs. Explicit values beat environment variables.</summary>
 public sealed record DiscoveryOptions
@@ -19,6 +20,9 @@ public sealed record DiscoveryOptions
     /// <summary><c>CODEX_HOME</c>: the Codex home (holds <c>sessions/</c> and <c>archived_sessions/</c>).</summary>
     public string? CodexHome { get; init; } = Environment.GetEnvironmentVariable("CODEX_HOME");
 
+    /// <summary><c>XDG_DATA_HOME</c>: OpenCode keeps its storage in <c>$XDG_DATA_HOME/opencode/storage</c>.</summary>
+    public string? XdgDataHome { get; init; } = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
+
     /// <summary>Only these providers (all when null).</summary>
     public IReadOnlySet<Provider>? Providers { get; init; }
 
@@ -31,7 +35,8 @@ public sealed record DiscoveryOptions
 /// locations real installs use): <c>~/.claude/projects/**</c> including
 /// <c>&lt;session&gt;/subagents/agent-*.jsonl</c> sidecars, <c>~/.claude.back/projects</c>,
 /// <c>~/.config/claude/projects</c>, every <c>CLAUDE_CONFIG_DIR</c> entry,
-/// <c>~/.codex/sessions/**</c>, <c>~/.codex/archived_sessions</c> and <c>CODEX_HOME</c>.
+/// <c>~/.codex/sessions/**</c>, <c>~/.codex/archived_sessions</c> and <c>CODEX_HOME</c>; OpenCode's
+/// storage under <c>$XDG_DATA_HOME</c> or <c>~/.local/share/opencode/storage</c>.
 /// Order follows TraceLab (project dirs by path string; files component-wise), which decides
 /// which copy of a duplicated row wins. Unreadable folders are reported, not fatal.
 /// </summary>
@@ -84,6 +89,19 @@ public static class LogDiscovery
                 foreach (var file in files)
                 {
                     logs.Add(new SessionLog(Provider.Codex, file, ".codex", Length(file), null, new CodexSessionSource(file)));
+                }
+            }
+        }
+
+        if (want(Provider.OpenCode))
+        {
+            // OpenCode's JSON storage tree (burn-spec §3.5): one log per session file.
+            var root = OpenCodeStorage.DefaultRoot(options.Home, options.XdgDataHome);
+            if (seenRoots.Add(Normalize(root)) && Directory.Exists(root))
+            {
+                foreach (var source in OpenCodeStorage.FindSessions(root, problems))
+                {
+                    logs.Add(new SessionLog(Provider.OpenCode, source.SessionFile, "opencode", Length(source.SessionFile), null, null, source));
                 }
             }
         }

@@ -91,6 +91,12 @@ public sealed class AgentStep
     /// <summary>1-based line of the call's first record in its file.</summary>
     public long FirstLine { get; set; }
 
+    /// <summary>
+    /// Input tokens neither read from nor written to the cache: Claude's <c>input_tokens</c>;
+    /// elsewhere the appended tokens minus cache writes.
+    /// </summary>
+    public long FreshInputTokens => ClaudeUncachedInputTokens ?? Math.Max(0, NewlyAppendTokens - CacheCreation5mTokens - CacheCreation1hTokens);
+
     /// <summary>Stamps <see cref="TraceKey"/> as the collector does: provider:session_id:round_id.</summary>
     public void StampTraceKey() => TraceKey = $"{Provider.WireName()}:{SessionId}:{RoundId}";
 

@@ -30,7 +30,7 @@ public sealed class GroundTruthCheck
             NewlyAppendTokens = step.NewlyAppendTokens,
             CacheCreation5mTokens = step.CacheCreation5mTokens,
             CacheCreation1hTokens = step.CacheCreation1hTokens,
-            UncachedInputTokens = step.ClaudeUncachedInputTokens ?? step.NewlyAppendTokens,
+            UncachedInputTokens = step.FreshInputTokens,
             OutputTokens = step.OutputTokens,
             ReasoningOutputTokens = step.ReasoningOutputTokens ?? 0,
             ToolCalls = step.Tools.Count,

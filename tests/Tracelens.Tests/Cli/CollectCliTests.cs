@@ -101,6 +101,23 @@ public sealed class CollectCliTests : IDisposable
     }
 
     [SharedFact]
+    public void Collect_reads_opencode_storage_too()
+    {
+        var source = TestPaths.Shared("conformance", "burn", "opencode", "multi-turn", "storage");
+        var target = Path.Combine(_home, ".local", "share", "opencode", "storage");
+        foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var to = Path.Combine(target, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+            File.Copy(file, to);
+        }
+
+        var r = Runner().Run("collect", "--provider", "opencode");
+        Assert.Equal(0, r.ExitCode);
+        Snapshot.Match(Golden(r), "Cli", "collect-opencode.txt");
+    }
+
+    [SharedFact]
     public void Collect_to_an_unwritable_place_fails_with_exit_3_and_no_partial_file()
     {
         PlantHistory();

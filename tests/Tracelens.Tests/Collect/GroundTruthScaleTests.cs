@@ -20,7 +20,7 @@ public sealed class GroundTruthScaleTests : IDisposable
     public void Collected_totals_equal_the_generators_ground_truth(ulong seed, int megabytes)
     {
         var summary = SyntheticHistory.Generate(new SynthOptions { OutputDirectory = _home, Seed = seed, TargetBytes = megabytes * 1_000_000L });
-        var logs = LogDiscovery.Discover(new DiscoveryOptions { Home = _home, ClaudeConfigDirs = null, CodexHome = null });
+        var logs = LogDiscovery.Discover(new DiscoveryOptions { Home = _home, ClaudeConfigDirs = null, CodexHome = null, XdgDataHome = null });
         var check = new GroundTruthCheck();
         var report = new Collector().Run(logs, _home, check.Add);
 
@@ -34,7 +34,7 @@ public sealed class GroundTruthScaleTests : IDisposable
     public void A_wrong_total_is_reported()
     {
         var summary = SyntheticHistory.Generate(new SynthOptions { OutputDirectory = _home, Seed = 3, TargetBytes = 2_000_000 });
-        var logs = LogDiscovery.Discover(new DiscoveryOptions { Home = _home, ClaudeConfigDirs = null, CodexHome = null });
+        var logs = LogDiscovery.Discover(new DiscoveryOptions { Home = _home, ClaudeConfigDirs = null, CodexHome = null, XdgDataHome = null });
         var check = new GroundTruthCheck();
         var first = true;
         new Collector().Run(logs, _home, step =>

@@ -34,12 +34,14 @@ public sealed class LogDiscoveryTests : IDisposable
         Touch("home", ".codex", "sessions", "2026", "01", "02", "rollout-b.jsonl");
         Touch("home", ".codex", "archived_sessions", "rollout-old.jsonl");
         Touch("codex-home", "sessions", "2026", "03", "01", "rollout-c.jsonl");
+        Touch("home", ".local", "share", "opencode", "storage", "session", "global", "ses_1.json");
 
         var logs = LogDiscovery.Discover(new DiscoveryOptions
         {
             Home = Path.Combine(_root, "home"),
             ClaudeConfigDirs = $"{Path.Combine(_root, "cfg-a")}, {Path.Combine(_root, "cfg-b")}",
             CodexHome = Path.Combine(_root, "codex-home"),
+            XdgDataHome = null,
         });
 
         Assert.Equal(
@@ -54,7 +56,9 @@ public sealed class LogDiscoveryTests : IDisposable
             "codex-home/sessions/2026/03/01/rollout-c.jsonl",
             "home/.codex/sessions/2026/01/02/rollout-b.jsonl",
             "home/.codex/archived_sessions/rollout-old.jsonl",
+            "home/.local/share/opencode/storage/session/global/ses_1.json",
         ], Relative(logs));
+        Assert.Equal(Provider.OpenCode, logs[^1].Provider);
         Assert.Equal(".claude.back", logs.Single(l => l.Path.EndsWith("s3.JSONL", StringComparison.Ordinal)).Store);
         Assert.Equal("s1/subagents/agent-a1", logs.Single(l => l.Path.Contains("agent-a1", StringComparison.Ordinal)).Claude!.SessionKey);
     }
@@ -66,7 +70,7 @@ public sealed class LogDiscoveryTests : IDisposable
         Touch("home", ".claude", "projects", "-other", "s2.jsonl");
         Touch("home", ".codex", "sessions", "r.jsonl");
         var home = Path.Combine(_root, "home");
-        var twice = LogDiscovery.Discover(new DiscoveryOptions { Home = home, ClaudeConfigDirs = Path.Combine(home, ".claude"), CodexHome = Path.Combine(home, ".codex") });
+        var twice = LogDiscovery.Discover(new DiscoveryOptions { Home = home, ClaudeConfigDirs = Path.Combine(home, ".claude"), CodexHome = Path.Combine(home, ".codex"), XdgDataHome = null });
         Assert.Equal(3, twice.Count);
 
         var filtered = LogDiscovery.Discover(new DiscoveryOptions
@@ -85,7 +89,7 @@ public sealed class LogDiscoveryTests : IDisposable
     {
         Touch("home", ".claude", "projects", "p", "a", "b.jsonl");
         Touch("home", ".claude", "projects", "p", "a-c.jsonl");
-        var logs = LogDiscovery.Discover(new DiscoveryOptions { Home = Path.Combine(_root, "home"), ClaudeConfigDirs = null, CodexHome = null });
+        var logs = LogDiscovery.Discover(new DiscoveryOptions { Home = Path.Combine(_root, "home"), ClaudeConfigDirs = null, CodexHome = null, XdgDataHome = null });
         // Component-wise "a" < "a-c.jsonl", although the whole string "a/b" > "a-c" ('/' > '-').
         Assert.Equal(["home/.claude/projects/p/a/b.jsonl", "home/.claude/projects/p/a-c.jsonl"], Relative(logs));
     }
