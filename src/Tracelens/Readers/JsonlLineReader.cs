@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Tracelens.Json;
 
 namespace Tracelens.Readers;
 
@@ -114,6 +115,55 @@ public sealed class JsonlLineReader : IDisposable
 
             Fill();
         }
+    }
+
+    /// <summary>
+    /// Reads the next line that holds a JSON object record onto <paramref name="tape"/>, skipping blank
+    /// lines and reporting every other unusable line (invalid UTF-8, invalid JSON, a cut-off last
+    /// line, a non-object) to <paramref name="diagnostics"/>. Invalid UTF-8 is either a skipped line
+    /// or, with <paramref name="replaceInvalidUtf8"/>, decoded with U+FFFD like Python's errors="replace".
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public bool TryReadRecord(JsonTape tape, string path, ReadDiagnostics diagnostics, bool replaceInvalidUtf8)
+    {
+        while (TryReadLine(out var line))
+        {
+            if (IsBlank(line))
+            {
+                continue;
+            }
+
+            bool parsed;
+            if (System.Text.Unicode.Utf8.IsValid(line))
+            {
+                parsed = tape.ParseInPlace(LineBuffer, LineStart, line.Length);
+            }
+            else if (replaceInvalidUtf8)
+            {
+                parsed = tape.Parse(System.Text.Encoding.UTF8.GetBytes(System.Text.Encoding.UTF8.GetString(line)));
+            }
+            else
+            {
+                diagnostics.Skip(path, LineNumber, "invalid UTF-8");
+                continue;
+            }
+
+            if (!parsed)
+            {
+                diagnostics.Skip(path, LineNumber, LineTerminated ? "invalid JSON" : "truncated last line", tape.Error);
+                continue;
+            }
+
+            if (tape.KindOf(JsonTape.Root) != JsonKind.Object)
+            {
+                diagnostics.Skip(path, LineNumber, "not a JSON object");
+                continue;
+            }
+
+            return true;
+        }
+
+        return false;
     }
 
     /// <summary>Python's <c>not line.strip()</c> for the ASCII whitespace a log line can hold.</summary>

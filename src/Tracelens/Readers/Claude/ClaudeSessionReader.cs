@@ -63,32 +63,9 @@ public sealed class ClaudeSessionReader
         var label = source.SessionFileLabel ?? source.Path;
         var subagent = SubagentIdentity.FromSessionKey(source);
 
-        while (lines.TryReadLine(out var line))
+        while (lines.TryReadRecord(_tape, source.Path, _diagnostics, replaceInvalidUtf8: false))
         {
-            if (JsonlLineReader.IsBlank(line))
-            {
-                continue;
-            }
-
-            if (!Utf8.IsValid(line))
-            {
-                _diagnostics.Skip(source.Path, lines.LineNumber, "invalid UTF-8");
-                continue;
-            }
-
-            if (!_tape.ParseInPlace(lines.LineBuffer, lines.LineStart, line.Length))
-            {
-                _diagnostics.Skip(source.Path, lines.LineNumber, lines.LineTerminated ? "invalid JSON" : "truncated last line", _tape.Error);
-                continue;
-            }
-
             var t = _tape;
-            if (t.KindOf(JsonTape.Root) != JsonKind.Object)
-            {
-                _diagnostics.Skip(source.Path, lines.LineNumber, "not a JSON object");
-                continue;
-            }
-
             var message = t.Get(JsonTape.Root, "message"u8);
             if (message < 0 || t.KindOf(message) != JsonKind.Object)
             {

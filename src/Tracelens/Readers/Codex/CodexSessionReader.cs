@@ -66,37 +66,10 @@ public sealed partial class CodexSessionReader
         var toolsById = new Dictionary<string, ToolCall>(StringComparer.Ordinal);
         long segmentFirstLine = 0;
 
-        while (lines.TryReadLine(out var rawLine))
+        // TraceLab reads Codex files with errors="replace": bad bytes become U+FFFD.
+        while (lines.TryReadRecord(_tape, source.Path, _diagnostics, replaceInvalidUtf8: true))
         {
-            if (JsonlLineReader.IsBlank(rawLine))
-            {
-                continue;
-            }
-
-            bool parsed;
-            if (Utf8.IsValid(rawLine))
-            {
-                parsed = _tape.ParseInPlace(lines.LineBuffer, lines.LineStart, rawLine.Length);
-            }
-            else
-            {
-                // TraceLab reads Codex files with errors="replace": bad bytes become U+FFFD.
-                parsed = _tape.Parse(Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(rawLine)));
-            }
-
-            if (!parsed)
-            {
-                _diagnostics.Skip(source.Path, lines.LineNumber, lines.LineTerminated ? "invalid JSON" : "truncated last line", _tape.Error);
-                continue;
-            }
-
             var t = _tape;
-            if (t.KindOf(JsonTape.Root) != JsonKind.Object)
-            {
-                _diagnostics.Skip(source.Path, lines.LineNumber, "not a JSON object");
-                continue;
-            }
-
             var payload = t.Get(JsonTape.Root, "payload"u8);
             if (payload < 0 || t.KindOf(payload) != JsonKind.Object)
             {
