@@ -31,7 +31,8 @@ public sealed record ClaudeSessionSource(string Path, string Project, string Ses
 /// </summary>
 public sealed class ClaudeSessionReader
 {
-    private readonly JsonTape _tape = JsonTape.ForThread(0);
+    // Taken from the reading thread at the start of each Read (tapes are reused per thread).
+    private JsonTape _tape = null!;
     private readonly ReadDiagnostics _diagnostics;
 
     public ClaudeSessionReader(ReadDiagnostics diagnostics) => _diagnostics = diagnostics;
@@ -55,6 +56,7 @@ public sealed class ClaudeSessionReader
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public List<AgentStep> Read(ClaudeSessionSource source, JsonlLineReader lines)
     {
+        _tape = JsonTape.ForThread(0);
         var rounds = new List<Round>();
         var byMessageId = new Dictionary<string, Round>(StringComparer.Ordinal);
         var toolsById = new Dictionary<string, ToolCall>(StringComparer.Ordinal);

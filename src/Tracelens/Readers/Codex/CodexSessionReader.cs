@@ -22,8 +22,9 @@ public sealed record CodexSessionSource(string Path, string? SessionFileLabel = 
 /// </summary>
 public sealed partial class CodexSessionReader
 {
-    private readonly JsonTape _tape = JsonTape.ForThread(0);
-    private readonly JsonTape _inner = JsonTape.ForThread(1);
+    // Taken from the reading thread at the start of each Read (tapes are reused per thread).
+    private JsonTape _tape = null!;
+    private JsonTape _inner = null!;
     private readonly ReadDiagnostics _diagnostics;
 
     public CodexSessionReader(ReadDiagnostics diagnostics) => _diagnostics = diagnostics;
@@ -51,6 +52,8 @@ public sealed partial class CodexSessionReader
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public List<AgentStep> Read(CodexSessionSource source, JsonlLineReader lines)
     {
+        _tape = JsonTape.ForThread(0);
+        _inner = JsonTape.ForThread(1);
         var steps = new List<AgentStep>();
         var label = source.SessionFileLabel ?? source.Path;
         var fileStem = Path.GetFileNameWithoutExtension(source.Path);
