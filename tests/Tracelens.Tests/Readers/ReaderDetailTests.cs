@@ -93,6 +93,28 @@ public class ReaderDetailTests
     }
 
     [Fact]
+    public void Wrong_typed_records_are_skipped_and_reported_with_their_line()
+    {
+        var claude = "{\"type\":\"user\",\"message\":\"hi\"}\n{\"type\":\"assistant\",\"message\":{\"role\":\"assistant\",\"id\":7}}\n{\"type\":\"mode\"}\n";
+        var diagnostics = new ReadDiagnostics();
+        using (var lines = new JsonlLineReader(new MemoryStream(Encoding.UTF8.GetBytes(claude))))
+        {
+            Assert.Empty(new Tracelens.Readers.Claude.ClaudeSessionReader(diagnostics).Read(new Tracelens.Readers.Claude.ClaudeSessionSource("c.jsonl", "p", "s"), lines));
+        }
+
+        Assert.Equal(["c.jsonl:1: message is not an object", "c.jsonl:2: assistant record without message.id"],
+            diagnostics.Examples.Select(e => $"{e.File}:{e.Line}: {e.Reason}"));
+
+        var codex = new ReadDiagnostics();
+        using (var lines = new JsonlLineReader(new MemoryStream("{\"type\":\"event_msg\",\"payload\":[1]}\n"u8.ToArray())))
+        {
+            Assert.Empty(new CodexSessionReader(codex).Read(new CodexSessionSource("x.jsonl"), lines));
+        }
+
+        Assert.Equal("x.jsonl:1: payload is not an object", codex.Examples.Select(e => $"{e.File}:{e.Line}: {e.Reason}").Single());
+    }
+
+    [Fact]
     public void Utf8_measure_of_escaped_and_multibyte_text_matches_decoded_text()
     {
         var text = "héllo \"wörld\"\n\t😀 \u0001 end";

@@ -71,6 +71,12 @@ public sealed class ClaudeSessionReader
             var message = t.Get(JsonTape.Root, "message"u8);
             if (message < 0 || t.KindOf(message) != JsonKind.Object)
             {
+                if (message >= 0 && (t.StringEquals(t.Get(JsonTape.Root, "type"u8), "assistant"u8) || t.StringEquals(t.Get(JsonTape.Root, "type"u8), "user"u8)))
+                {
+                    // A conversation record whose message has the wrong type: skipped, but said.
+                    _diagnostics.Skip(source.Path, lines.LineNumber, "message is not an object");
+                }
+
                 continue; // mode, summary, snapshots, system rows: not model calls
             }
 

@@ -76,6 +76,11 @@ public sealed partial class CodexSessionReader
             var payload = t.Get(JsonTape.Root, "payload"u8);
             if (payload < 0 || t.KindOf(payload) != JsonKind.Object)
             {
+                if (payload >= 0)
+                {
+                    _diagnostics.Skip(source.Path, lines.LineNumber, "payload is not an object");
+                }
+
                 continue;
             }
 
