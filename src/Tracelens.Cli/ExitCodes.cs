@@ -14,4 +14,7 @@ public static class ExitCodes
 
     /// <summary>The output could not be written (disk full, read-only location).</summary>
     public const int OutputError = 3;
+
+    /// <summary>The ledger cannot be used (corrupt, newer than this binary, unwritable).</summary>
+    public const int LedgerError = 4;
 }

@@ -18,6 +18,8 @@ public static class TracelensCli
             SanitizeCommand.Build(io),
             SynthCommand.Build(io),
             DemoCommand.Build(io),
+            LedgerCommands.BuildIngest(io),
+            LedgerCommands.BuildState(io),
         };
         root.Options.Add(new System.CommandLine.Help.HelpOption());
         root.Options.Add(new VersionOption { Action = new PrintVersion(io) });

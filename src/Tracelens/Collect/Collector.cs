@@ -38,6 +38,9 @@ public sealed class Collector
     /// <summary>Called with (files done, bytes done) as files complete.</summary>
     public Action<int, long>? Progress { get; init; }
 
+    /// <summary>Called, in order, after the last kept step of each file reached the sink.</summary>
+    public Action<SessionLog>? FileCompleted { get; init; }
+
     /// <summary>Reads <paramref name="logs"/> and hands each kept step to <paramref name="sink"/>, in order.</summary>
     public CollectReport Run(IReadOnlyList<SessionLog> logs, string home, Action<AgentStep> sink, CancellationToken cancellation = default) =>
         Run<object?>(logs, home, _ => null, (step, _) => sink(step), cancellation);
@@ -123,6 +126,7 @@ public sealed class Collector
                     sink(step, prepared);
                 }
 
+                FileCompleted?.Invoke(log);
                 done++;
                 bytesDone += log.Length;
                 Progress?.Invoke(done, bytesDone);

@@ -1,0 +1,188 @@
+using System.CommandLine;
+using System.Globalization;
+using Tracelens.Cli.Rendering;
+using Tracelens.Collect;
+using Tracelens.Ledger;
+
+namespace Tracelens.Cli.Commands;
+
+/// <summary><c>tracelens ingest</c> and <c>tracelens state status</c>: the incremental local ledger.</summary>
+public static class LedgerCommands
+{
+    private static Option<string?> LedgerOption() => new("--ledger") { Description = "Ledger file (default: $TRACELENS_HOME/ledger.db or ~/.tracelens/ledger.db)" };
+
+    public static Command BuildIngest(CliIo io)
+    {
+        var ledger = LedgerOption();
+        var home = new Option<string?>("--home") { Description = "Home directory to scan (default: $HOME)" };
+        var json = new Option<bool>("--json") { Description = "Print the report as JSON" };
+        var command = new Command("ingest", "Add new and changed session logs to the local ledger (unchanged files are only stat'ed)") { ledger, home, json };
+        command.SetAction(parse => Ingest(io, parse.GetValue(ledger), parse.GetValue(home) ?? io.Home, parse.GetValue(json)));
+        return command;
+    }
+
+    public static Command BuildState(CliIo io)
+    {
+        var ledger = LedgerOption();
+        var json = new Option<bool>("--json") { Description = "Print the status as JSON" };
+        var status = new Command("status", "Show the ledger's path, schema version, row counts and sources") { ledger, json };
+        status.SetAction(parse => Status(io, parse.GetValue(ledger), parse.GetValue(json)));
+        return new Command("state", "Inspect the local ledger") { status };
+    }
+
+    private static int Ingest(CliIo io, string? ledgerPath, string home, bool json)
+    {
+        var path = LedgerPaths.Resolve(ledgerPath, io.Env, io.Home);
+        try
+        {
+            using var ledger = LedgerDatabase.Open(path);
+            using var progress = new ProgressLine(io, "ingest");
+            var report = new Ingestor(ledger).Run(new DiscoveryOptions
+            {
+                Home = home,
+                ClaudeConfigDirs = io.Env("CLAUDE_CONFIG_DIR"),
+                CodexHome = io.Env("CODEX_HOME"),
+                XdgDataHome = io.Env("XDG_DATA_HOME"),
+            });
+            if (json)
+            {
+                JsonOutput.Write(io.Out, j =>
+                {
+                    j.WriteStartObject();
+                    j.WriteString("ledger", path);
+                    j.WriteNumber("files_seen", report.FilesSeen);
+                    j.WriteNumber("files_unchanged", report.FilesUnchanged);
+                    j.WriteNumber("files_read", report.FilesRead);
+                    j.WriteNumber("steps_added", report.StepsAdded);
+                    j.WriteNumber("steps_replaced", report.StepsReplaced);
+                    j.WriteNumber("duplicate_steps", report.DuplicateSteps);
+                    j.WriteNumber("skipped_lines", report.Diagnostics.TotalSkipped);
+                    j.WriteEndObject();
+                });
+            }
+            else
+            {
+                var inv = CultureInfo.InvariantCulture;
+                io.Out.WriteLine(string.Create(inv, $"Ledger: {path}"));
+                io.Out.WriteLine(string.Create(inv, $"Files: {report.FilesSeen:N0} seen, {report.FilesRead:N0} read, {report.FilesUnchanged:N0} unchanged"));
+                io.Out.WriteLine(string.Create(inv, $"Steps: {report.StepsAdded:N0} added ({report.StepsReplaced:N0} replaced from changed files, {report.DuplicateSteps:N0} duplicates kept once)"));
+                io.Out.WriteLine(string.Create(inv, $"Skipped lines: {report.Diagnostics.TotalSkipped:N0}"));
+                foreach (var e in report.Diagnostics.Examples.Take(10))
+                {
+                    io.Out.WriteLine(string.Create(inv, $"  {e.File}:{e.Line}: {e.Reason}"));
+                }
+            }
+
+            return ExitCodes.Ok;
+        }
+        catch (LedgerException e)
+        {
+            return Fail(io, json, "ledger-error", e.Message);
+        }
+    }
+
+    private static int Status(CliIo io, string? ledgerPath, bool json)
+    {
+        var path = LedgerPaths.Resolve(ledgerPath, io.Env, io.Home);
+        if (!File.Exists(path))
+        {
+            if (json)
+            {
+                JsonOutput.Write(io.Out, j =>
+                {
+                    j.WriteStartObject();
+                    j.WriteString("ledger", path);
+                    j.WriteBoolean("exists", false);
+                    j.WriteEndObject();
+                });
+            }
+            else
+            {
+                io.Out.WriteLine($"No ledger at {path} yet. Run `tracelens ingest` to create it.");
+            }
+
+            return ExitCodes.Ok;
+        }
+
+        try
+        {
+            using var ledger = LedgerDatabase.Open(path);
+            var s = LedgerStatus.Read(ledger);
+            if (json)
+            {
+                JsonOutput.Write(io.Out, j =>
+                {
+                    j.WriteStartObject();
+                    j.WriteString("ledger", s.Path);
+                    j.WriteBoolean("exists", true);
+                    j.WriteNumber("schema_version", s.SchemaVersion);
+                    j.WriteStartObject("rows");
+                    foreach (var (table, rows) in s.Tables)
+                    {
+                        j.WriteNumber(table, rows);
+                    }
+
+                    j.WriteEndObject();
+                    j.WriteStartArray("sources");
+                    foreach (var (provider, files, steps) in s.Sources)
+                    {
+                        j.WriteStartObject();
+                        j.WriteString("provider", provider);
+                        j.WriteNumber("files", files);
+                        j.WriteNumber("steps", steps);
+                        j.WriteEndObject();
+                    }
+
+                    j.WriteEndArray();
+                    if (s.LastIngestAt is null)
+                    {
+                        j.WriteNull("last_ingest_at");
+                    }
+                    else
+                    {
+                        j.WriteString("last_ingest_at", s.LastIngestAt);
+                    }
+
+                    j.WriteEndObject();
+                });
+            }
+            else
+            {
+                var inv = CultureInfo.InvariantCulture;
+                io.Out.WriteLine($"Ledger: {s.Path}");
+                io.Out.WriteLine(string.Create(inv, $"Schema version: {s.SchemaVersion} (this Tracelens: {LedgerDatabase.LatestVersion})"));
+                foreach (var (table, rows) in s.Tables)
+                {
+                    io.Out.WriteLine(string.Create(inv, $"  {table,-14} {rows,12:N0} rows"));
+                }
+
+                foreach (var (provider, files, steps) in s.Sources)
+                {
+                    io.Out.WriteLine(string.Create(inv, $"Source {provider}: {files:N0} files, {steps:N0} steps"));
+                }
+
+                io.Out.WriteLine($"Last ingest: {s.LastIngestAt ?? "never"}");
+            }
+
+            return ExitCodes.Ok;
+        }
+        catch (LedgerException e)
+        {
+            return Fail(io, json, "ledger-error", e.Message);
+        }
+    }
+
+    private static int Fail(CliIo io, bool json, string code, string message)
+    {
+        if (json)
+        {
+            JsonOutput.WriteError(io.Out, code, message);
+        }
+        else
+        {
+            io.Err.WriteLine($"tracelens: {message}");
+        }
+
+        return ExitCodes.LedgerError;
+    }
+}

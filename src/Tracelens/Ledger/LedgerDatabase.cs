@@ -1,0 +1,144 @@
+using System.Globalization;
+using System.Reflection;
+using Microsoft.Data.Sqlite;
+
+namespace Tracelens.Ledger;
+
+/// <summary>The ledger file is newer than this binary understands, or is not a ledger at all.</summary>
+public sealed class LedgerException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// Opens the SQLite ledger (WAL, foreign keys, busy timeout) and brings its schema up to date with
+/// the embedded, numbered migrations. Migrating is idempotent when two processes open an old
+/// ledger at once: each runs under <c>BEGIN IMMEDIATE</c> and re-reads the version inside it.
+/// A ledger written by a newer Tracelens is refused rather than guessed at.
+/// </summary>
+public sealed class LedgerDatabase : IDisposable
+{
+    private static readonly IReadOnlyList<(int Version, string Sql)> Migrations = LoadMigrations();
+
+    /// <summary>The schema version this binary writes.</summary>
+    public static int LatestVersion => Migrations[^1].Version;
+
+    public SqliteConnection Connection { get; }
+
+    public string Path { get; }
+
+    private LedgerDatabase(SqliteConnection connection, string path)
+    {
+        Connection = connection;
+        Path = path;
+    }
+
+    /// <summary>Opens (creating when absent) and migrates the ledger at <paramref name="path"/>.</summary>
+    public static LedgerDatabase Open(string path)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = full,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+        }.ToString());
+        try
+        {
+            connection.Open();
+            Execute(connection, "PRAGMA busy_timeout = 10000;");
+            Execute(connection, "PRAGMA journal_mode = WAL;");
+            Execute(connection, "PRAGMA synchronous = NORMAL;");
+            Execute(connection, "PRAGMA foreign_keys = ON;");
+            Migrate(connection, full);
+            return new LedgerDatabase(connection, full);
+        }
+        catch (SqliteException e)
+        {
+            connection.Dispose();
+            throw new LedgerException($"{full}: cannot open the ledger: {e.Message}", e);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The schema version stored in the file (SQLite's user_version).</summary>
+    public int SchemaVersion => Convert.ToInt32(Scalar(Connection, "PRAGMA user_version;"), CultureInfo.InvariantCulture);
+
+    private static void Migrate(SqliteConnection connection, string path)
+    {
+        var current = Convert.ToInt32(Scalar(connection, "PRAGMA user_version;"), CultureInfo.InvariantCulture);
+        if (current == LatestVersion)
+        {
+            return;
+        }
+
+        if (current > LatestVersion)
+        {
+            throw new LedgerException($"{path} has schema version {current}, newer than this Tracelens understands ({LatestVersion}); upgrade Tracelens or use another --ledger.");
+        }
+
+        Execute(connection, "BEGIN IMMEDIATE;");
+        try
+        {
+            // Another process may have migrated while this one waited for the write lock.
+            current = Convert.ToInt32(Scalar(connection, "PRAGMA user_version;"), CultureInfo.InvariantCulture);
+            foreach (var (version, sql) in Migrations)
+            {
+                if (version <= current)
+                {
+                    continue;
+                }
+
+                Execute(connection, sql);
+                Execute(connection, $"PRAGMA user_version = {version.ToString(CultureInfo.InvariantCulture)};");
+            }
+
+            Execute(connection, "COMMIT;");
+        }
+        catch
+        {
+            Execute(connection, "ROLLBACK;");
+            throw;
+        }
+    }
+
+    private static List<(int, string)> LoadMigrations()
+    {
+        var assembly = typeof(LedgerDatabase).Assembly;
+        const string prefix = "Tracelens.Ledger.Migrations.";
+        var list = new List<(int, string)>();
+        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            var file = name[prefix.Length..];
+            var version = int.Parse(file.AsSpan(0, file.IndexOf('_', StringComparison.Ordinal)), NumberStyles.None, CultureInfo.InvariantCulture);
+            using var stream = assembly.GetManifestResourceStream(name)!;
+            using var reader = new StreamReader(stream);
+            list.Add((version, reader.ReadToEnd()));
+        }
+
+        if (list.Count == 0 || list.Select((m, i) => m.Item1 == i + 1).Any(ok => !ok))
+        {
+            throw new InvalidOperationException("embedded migrations must be numbered 1, 2, 3, … without gaps");
+        }
+
+        return list;
+    }
+
+    internal static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    internal static object? Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
+    public void Dispose() => Connection.Dispose();
+}

@@ -1,0 +1,115 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Tracelens.Collect;
+using Tracelens.Ledger;
+using Tracelens.Synth;
+using Tracelens.Tests.Cli;
+using Tracelens.Tests.Support;
+using Xunit;
+
+namespace Tracelens.Tests.Ledger;
+
+public sealed class LedgerTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("tracelens-ledger-").FullName;
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private string LedgerPath => Path.Combine(_dir, "ledger.db");
+
+    private static DiscoveryOptions Home(string home) => new() { Home = home, ClaudeConfigDirs = null, CodexHome = null, XdgDataHome = null };
+
+    private static long Scalar(LedgerDatabase db, string sql) =>
+        Convert.ToInt64(new SqliteCommand(sql, db.Connection).ExecuteScalar(), CultureInfo.InvariantCulture);
+
+    [Fact]
+    public void A_new_ledger_gets_the_latest_schema_and_reopening_is_a_no_op()
+    {
+        using (var db = LedgerDatabase.Open(LedgerPath))
+        {
+            Assert.Equal(LedgerDatabase.LatestVersion, db.SchemaVersion);
+            Assert.Equal("wal", new SqliteCommand("PRAGMA journal_mode;", db.Connection).ExecuteScalar());
+        }
+
+        using var again = LedgerDatabase.Open(LedgerPath);
+        Assert.Equal(LedgerDatabase.LatestVersion, again.SchemaVersion);
+        Assert.Equal(0, Scalar(again, "SELECT count(*) FROM steps;"));
+    }
+
+    [Fact]
+    public void A_ledger_from_a_newer_tracelens_is_refused()
+    {
+        using (var db = LedgerDatabase.Open(LedgerPath))
+        {
+            new SqliteCommand("PRAGMA user_version = 99;", db.Connection).ExecuteNonQuery();
+        }
+
+        var e = Assert.Throws<LedgerException>(() => LedgerDatabase.Open(LedgerPath));
+        Assert.Contains("newer than this Tracelens understands", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_corrupt_ledger_file_gives_a_clear_error_and_exit_4()
+    {
+        File.WriteAllBytes(LedgerPath, [.. Enumerable.Range(0, 4096).Select(i => (byte)(i * 7))]);
+        Assert.Throws<LedgerException>(() => LedgerDatabase.Open(LedgerPath));
+        var r = new CliRunner { Home = _dir }.Run("state", "status", "--ledger", LedgerPath);
+        Assert.Equal(4, r.ExitCode);
+        Assert.Contains("cannot open the ledger", r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Ingest_matches_the_ground_truth_and_rereads_only_changed_files()
+    {
+        var home = Path.Combine(_dir, "home");
+        var truth = SyntheticHistory.Generate(new SynthOptions { OutputDirectory = home, Seed = 11, TargetBytes = 6_000_000 }).GroundTruth;
+        using var db = LedgerDatabase.Open(LedgerPath);
+        var first = new Ingestor(db).Run(Home(home));
+        Assert.Equal(first.FilesSeen, first.FilesRead);
+        foreach (var (provider, p) in truth.Providers)
+        {
+            Assert.Equal(p.Steps.Totals.Steps, Scalar(db, $"SELECT count(*) FROM steps WHERE provider = '{provider}';"));
+            Assert.Equal(p.Steps.Totals.OutputTokens, Scalar(db, $"SELECT total(output_tokens) FROM steps WHERE provider = '{provider}';"));
+            Assert.Equal(p.Steps.Totals.PrefixTokens, Scalar(db, $"SELECT total(prefix_tokens) FROM steps WHERE provider = '{provider}';"));
+            Assert.Equal(p.Steps.Totals.ToolCalls, Scalar(db, $"SELECT count(*) FROM tool_calls JOIN steps ON steps.id = step_id WHERE provider = '{provider}';"));
+        }
+
+        var unchanged = new Ingestor(db).Run(Home(home));
+        Assert.Equal(0, unchanged.FilesRead);
+        Assert.Equal(unchanged.FilesSeen, unchanged.FilesUnchanged);
+
+        // Cut the last third of one session file: only it is re-read, and the ledger equals a fresh collect.
+        var victim = Directory.GetFiles(Path.Combine(home, ".claude"), "*.jsonl", SearchOption.AllDirectories).OrderByDescending(f => new FileInfo(f).Length).First();
+        var lines = File.ReadAllLines(victim);
+        File.WriteAllLines(victim, lines[..(lines.Length * 2 / 3)]);
+        var after = new Ingestor(db).Run(Home(home));
+        Assert.Equal(1, after.FilesRead);
+        Assert.True(after.StepsReplaced > 0);
+        var fresh = new Collector().Run(LogDiscovery.Discover(Home(home)), home, _ => { });
+        Assert.Equal(fresh.Steps, Scalar(db, "SELECT count(*) FROM steps;"));
+        Assert.Equal(0, Scalar(db, "SELECT count(*) FROM tool_calls WHERE step_id NOT IN (SELECT id FROM steps);"));
+        Assert.Equal(Scalar(db, "SELECT count(DISTINCT session_id) FROM steps;"), Scalar(db, "SELECT count(*) FROM sessions;"));
+    }
+
+    [Fact]
+    public void State_status_before_and_after_ingest()
+    {
+        var runner = new CliRunner { Home = _dir };
+        var missing = runner.Run("state", "status");
+        Assert.Equal(0, missing.ExitCode);
+        Assert.Contains("No ledger at", missing.Stdout, StringComparison.Ordinal);
+        Snapshot.Match(missing.Render((_dir, "<HOME>")), "Cli", "state-status-missing.txt");
+
+        var home = Path.Combine(_dir, "h");
+        SyntheticHistory.Generate(new SynthOptions { OutputDirectory = home, Seed = 4, TargetBytes = 1_500_000 });
+        var ingest = runner.Run("ingest", "--home", home, "--json");
+        Assert.Equal(0, ingest.ExitCode);
+        var status = runner.Run("state", "status", "--json");
+        Assert.Equal(0, status.ExitCode);
+        Snapshot.Match(System.Text.RegularExpressions.Regex.Replace(status.Render((_dir, "<HOME>")), "\"last_ingest_at\": \"[^\"]+\"", "\"last_ingest_at\": \"<time>\""), "Cli", "state-status-json.txt");
+    }
+}
