@@ -27,17 +27,68 @@ public static class LedgerCommands
         var json = new Option<bool>("--json") { Description = "Print the status as JSON" };
         var status = new Command("status", "Show the ledger's path, schema version, row counts and sources") { ledger, json };
         status.SetAction(parse => Status(io, parse.GetValue(ledger), parse.GetValue(json)));
-        return new Command("state", "Inspect the local ledger") { status };
+
+        var rebuildLedger = LedgerOption();
+        var rebuildHome = new Option<string?>("--home") { Description = "Home directory to scan (default: $HOME)" };
+        var rebuildJson = new Option<bool>("--json") { Description = "Print the report as JSON" };
+        var rebuild = new Command("rebuild", "Re-read every session log into the ledger (rows are replaced file by file; nothing is lost if interrupted)")
+        {
+            rebuildLedger, rebuildHome, rebuildJson,
+        };
+        rebuild.SetAction(parse => Ingest(io, parse.GetValue(rebuildLedger), parse.GetValue(rebuildHome) ?? io.Home, parse.GetValue(rebuildJson), rebuildAll: true));
+
+        var resetLedger = LedgerOption();
+        var force = new Option<bool>("--force") { Description = "Really delete the ledger (without it, only say what would be deleted)" };
+        var reset = new Command("reset", "Delete the ledger file (a dry run unless --force)") { resetLedger, force };
+        reset.SetAction(parse => Reset(io, parse.GetValue(resetLedger), parse.GetValue(force)));
+        return new Command("state", "Inspect and maintain the local ledger") { status, rebuild, reset };
     }
 
-    private static int Ingest(CliIo io, string? ledgerPath, string home, bool json)
+    private static int Reset(CliIo io, string? ledgerPath, bool force)
+    {
+        var path = LedgerPaths.Resolve(ledgerPath, io.Env, io.Home);
+        var files = new[] { path, path + "-wal", path + "-shm" }.Where(File.Exists).ToList();
+        if (files.Count == 0)
+        {
+            io.Out.WriteLine($"No ledger at {path}; nothing to delete.");
+            return ExitCodes.Ok;
+        }
+
+        if (!force)
+        {
+            io.Out.WriteLine("Dry run: would delete");
+            foreach (var f in files)
+            {
+                io.Out.WriteLine($"  {f}");
+            }
+
+            io.Out.WriteLine("Run again with --force to delete. Your session logs are never touched.");
+            return ExitCodes.Ok;
+        }
+
+        foreach (var f in files)
+        {
+            File.Delete(f);
+        }
+
+        io.Out.WriteLine($"Deleted the ledger at {path}. Run `tracelens ingest` to build it again from your session logs.");
+        return ExitCodes.Ok;
+    }
+
+    private static int Ingest(CliIo io, string? ledgerPath, string home, bool json, bool rebuildAll = false)
     {
         var path = LedgerPaths.Resolve(ledgerPath, io.Env, io.Home);
         try
         {
             using var ledger = LedgerDatabase.Open(path);
             using var progress = new ProgressLine(io, "ingest");
-            var report = new Ingestor(ledger).Run(new DiscoveryOptions
+            var ingestor = new Ingestor(ledger);
+            if (rebuildAll)
+            {
+                ingestor.ForgetFingerprints();
+            }
+
+            var report = ingestor.Run(new DiscoveryOptions
             {
                 Home = home,
                 ClaudeConfigDirs = io.Env("CLAUDE_CONFIG_DIR"),

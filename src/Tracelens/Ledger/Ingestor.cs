@@ -33,6 +33,13 @@ public sealed class Ingestor(LedgerDatabase ledger)
 
     public Action<int, long>? Progress { get; init; }
 
+    /// <summary>
+    /// Forgets every stored fingerprint so the next <see cref="Run"/> re-reads all files (burn's
+    /// rebuild kept its cursors and re-read nothing). Rows stay until each file's new read replaces
+    /// them, so an interrupted rebuild loses nothing.
+    /// </summary>
+    public void ForgetFingerprints() => LedgerDatabase.Execute(ledger.Connection, "UPDATE sources SET size_bytes = -1, mtime_ns = -1;");
+
     public IngestReport Run(DiscoveryOptions discovery)
     {
         var report = new IngestReport { Diagnostics = new ReadDiagnostics() };

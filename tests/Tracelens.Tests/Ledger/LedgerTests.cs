@@ -96,6 +96,30 @@ public sealed class LedgerTests : IDisposable
     }
 
     [Fact]
+    public void Rebuild_rereads_everything_and_reset_is_a_dry_run_unless_forced()
+    {
+        var home = Path.Combine(_dir, "h");
+        SyntheticHistory.Generate(new SynthOptions { OutputDirectory = home, Seed = 8, TargetBytes = 1_500_000 });
+        var runner = new CliRunner { Home = _dir };
+        Assert.Equal(0, runner.Run("ingest", "--home", home).ExitCode);
+        var rebuild = runner.Run("state", "rebuild", "--home", home, "--json");
+        Assert.Equal(0, rebuild.ExitCode);
+        Assert.Contains("\"files_unchanged\": 0", rebuild.Stdout, StringComparison.Ordinal);
+        Assert.Contains("\"duplicate_steps\": 0", rebuild.Stdout, StringComparison.Ordinal);
+        var ledger = Path.Combine(_dir, ".tracelens", "ledger.db");
+        SqliteConnection.ClearAllPools();
+
+        var dry = runner.Run("state", "reset");
+        Assert.Equal(0, dry.ExitCode);
+        Assert.True(File.Exists(ledger));
+        Snapshot.Match(dry.Render((_dir, "<HOME>")), "Cli", "state-reset-dry-run.txt");
+        var forced = runner.Run("state", "reset", "--force");
+        Assert.Equal(0, forced.ExitCode);
+        Assert.False(File.Exists(ledger));
+        Assert.True(Directory.Exists(home), "session logs are never touched");
+    }
+
+    [Fact]
     public void State_status_before_and_after_ingest()
     {
         var runner = new CliRunner { Home = _dir };
