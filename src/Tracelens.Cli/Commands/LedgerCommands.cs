@@ -130,6 +130,12 @@ public static class LedgerCommands
         {
             return Fail(io, json, "ledger-error", e.Message);
         }
+        catch (Microsoft.Data.Sqlite.SqliteException e)
+        {
+            // Busy beyond the timeout, disk full, read-only file: nothing half-written stays (the
+            // open transaction rolls back); the message says what SQLite saw.
+            return Fail(io, json, "ledger-error", $"{path}: {e.Message}");
+        }
     }
 
     private static int Status(CliIo io, string? ledgerPath, bool json)

@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Tracelens.Synth;
+using Xunit;
+
+namespace Tracelens.Tests.Ledger;
+
+/// <summary>
+/// A real `tracelens ingest` child process killed with SIGKILL at random points, then rerun, must
+/// leave exactly what an uninterrupted run leaves; two concurrent ingests must neither duplicate
+/// nor drop a row.
+/// </summary>
+public sealed class LedgerCrashTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("tracelens-crash-").FullName;
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private static string CliDll => Path.Combine(AppContext.BaseDirectory, "Tracelens.Cli.dll");
+
+    private static Process Start(string home, string ledger)
+    {
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in new[] { CliDll, "ingest", "--home", home, "--ledger", ledger })
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        psi.Environment["NO_COLOR"] = "1";
+        return Process.Start(psi)!;
+    }
+
+    private static int Run(string home, string ledger)
+    {
+        using var p = Start(home, ledger);
+        var stderr = p.StandardError.ReadToEndAsync();
+        p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, stderr.Result);
+        return p.ExitCode;
+    }
+
+    /// <summary>Everything a report could read, in a canonical order.</summary>
+    private static string Content(string ledger)
+    {
+        using var c = new SqliteConnection($"Data Source={ledger};Mode=ReadOnly;Pooling=False");
+        c.Open();
+        var sb = new StringBuilder();
+        foreach (var sql in new[]
+        {
+            "SELECT trace_key, session_id, round_index, model, input_tokens_total, prefix_tokens, output_tokens, cache_creation_5m_tokens, cache_creation_1h_tokens FROM steps ORDER BY trace_key",
+            "SELECT s.trace_key, t.tool_index, t.tool_call_id, t.result_chars, t.output_bytes, t.is_error FROM tool_calls t JOIN steps s ON s.id = t.step_id ORDER BY s.trace_key, t.tool_index",
+            "SELECT s.trace_key, e.event_index, e.event_type, e.timestamp FROM timing_events e JOIN steps s ON s.id = e.step_id ORDER BY s.trace_key, e.event_index",
+            "SELECT session_id, steps FROM sessions ORDER BY session_id",
+            "SELECT path, size_bytes, steps FROM sources ORDER BY path",
+        })
+        {
+            using var cmd = new SqliteCommand(sql, c);
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                for (var i = 0; i < r.FieldCount; i++)
+                {
+                    sb.Append(r.IsDBNull(i) ? "∅" : Convert.ToString(r.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)).Append('|');
+                }
+
+                sb.Append('\n');
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    [Fact]
+    public void Killed_ingests_resume_to_the_same_ledger_as_an_uninterrupted_one()
+    {
+        var home = Path.Combine(_dir, "home");
+        SyntheticHistory.Generate(new SynthOptions { OutputDirectory = home, Seed = 21, TargetBytes = 30_000_000 });
+        var reference = Path.Combine(_dir, "reference.db");
+        var clock = Stopwatch.StartNew();
+        Run(home, reference);
+        var uninterruptedMs = (int)clock.ElapsedMilliseconds;
+        var expected = Content(reference);
+
+        var rng = new Random(7);
+        var killedMidway = 0;
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var ledger = Path.Combine(_dir, $"killed-{attempt}.db");
+            // Kill once or twice at random moments, then let a last run finish.
+            for (var kill = 0; kill <= attempt % 2; kill++)
+            {
+                using var p = Start(home, ledger);
+                // Somewhere between startup and the end of the work an uninterrupted run needs.
+                Thread.Sleep(rng.Next(uninterruptedMs / 5, uninterruptedMs * 4 / 5));
+                if (!p.HasExited)
+                {
+                    p.Kill(entireProcessTree: true);
+                    killedMidway++;
+                }
+
+                p.WaitForExit();
+            }
+
+            Run(home, ledger);
+            Assert.Equal(expected, Content(ledger));
+        }
+
+        Assert.True(killedMidway >= 2, $"only {killedMidway} kills landed before the ingest finished; the test proves nothing");
+    }
+
+    [Fact]
+    public void Two_concurrent_ingests_neither_duplicate_nor_drop_rows()
+    {
+        var home = Path.Combine(_dir, "home");
+        SyntheticHistory.Generate(new SynthOptions { OutputDirectory = home, Seed = 22, TargetBytes = 8_000_000 });
+        var reference = Path.Combine(_dir, "reference.db");
+        Run(home, reference);
+
+        var ledger = Path.Combine(_dir, "shared.db");
+        using var a = Start(home, ledger);
+        using var b = Start(home, ledger);
+        foreach (var p in new[] { a, b })
+        {
+            p.StandardOutput.ReadToEnd();
+            var err = p.StandardError.ReadToEnd();
+            p.WaitForExit();
+            Assert.True(p.ExitCode == 0, err);
+        }
+
+        Assert.Equal(Content(reference), Content(ledger));
+    }
+}
