@@ -20,6 +20,7 @@ public static class TracelensCli
             DemoCommand.Build(io),
             LedgerCommands.BuildIngest(io),
             LedgerCommands.BuildState(io),
+            LedgerCommands.BuildExport(io),
         };
         root.Options.Add(new System.CommandLine.Help.HelpOption());
         root.Options.Add(new VersionOption { Action = new PrintVersion(io) });

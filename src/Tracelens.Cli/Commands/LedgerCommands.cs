@@ -21,6 +21,79 @@ public static class LedgerCommands
         return command;
     }
 
+    public static Command BuildExport(CliIo io)
+    {
+        var ledger = LedgerOption();
+        var format = new Option<string>("--format") { Description = "Output format", DefaultValueFactory = _ => "tracelab" };
+        format.AcceptOnlyFromAmong("tracelab");
+        var output = new Option<string>("--output", "-o") { Description = "File to write (.jsonl or .jsonl.gz)", Required = true };
+        var sanitize = new Option<bool>("--sanitize") { Description = "Pseudonymize and strip paths, user names and tool inputs (keyed, with this installation's secret)" };
+        var command = new Command("export", "Write the ledger's steps as TraceLab normalized rows") { ledger, format, output, sanitize };
+        command.SetAction(parse => Export(io, parse.GetValue(ledger), parse.GetValue(output)!, parse.GetValue(sanitize)));
+        return command;
+    }
+
+    private static int Export(CliIo io, string? ledgerPath, string output, bool sanitize)
+    {
+        var path = LedgerPaths.Resolve(ledgerPath, io.Env, io.Home);
+        if (!File.Exists(path))
+        {
+            io.Err.WriteLine($"tracelens export: no ledger at {path}; run `tracelens ingest` first.");
+            return ExitCodes.Failure;
+        }
+
+        var full = Path.GetFullPath(output);
+        if (!Directory.Exists(Path.GetDirectoryName(full)))
+        {
+            io.Err.WriteLine($"tracelens export: cannot write {output}: the folder {Path.GetDirectoryName(full)} does not exist");
+            return ExitCodes.OutputError;
+        }
+
+        var rowsPath = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.rows.tmp");
+        try
+        {
+            long rows = 0;
+            using (var ledger = LedgerDatabase.Open(path))
+            using (var stream = Tracelens.Export.TraceLabRowWriter.OpenOutput(rowsPath, gzip: !sanitize && full.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)))
+            {
+                var steps = new LedgerReader(ledger).Steps().Select(s =>
+                {
+                    rows++;
+                    return s;
+                });
+                Tracelens.Export.TraceLabRowWriter.WriteAll(stream, steps);
+            }
+
+            if (!sanitize)
+            {
+                File.Move(rowsPath, full, overwrite: true);
+                io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Exported {rows:N0} rows to {output}."));
+                return ExitCodes.Ok;
+            }
+
+            // Sanitized exports go through the sanitizer and its leak gate, like `tracelens sanitize`.
+            var code = SanitizeCommand.Run(io, rowsPath, output, compat: null, seed: null, json: false);
+            return code;
+        }
+        catch (LedgerException e)
+        {
+            io.Err.WriteLine($"tracelens export: {e.Message}");
+            return ExitCodes.LedgerError;
+        }
+        catch (IOException e)
+        {
+            io.Err.WriteLine($"tracelens export: cannot write {output}: {e.Message}");
+            return ExitCodes.OutputError;
+        }
+        finally
+        {
+            if (File.Exists(rowsPath))
+            {
+                File.Delete(rowsPath);
+            }
+        }
+    }
+
     public static Command BuildState(CliIo io)
     {
         var ledger = LedgerOption();
