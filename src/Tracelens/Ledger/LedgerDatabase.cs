@@ -48,6 +48,8 @@ public sealed class LedgerDatabase : IDisposable
             Execute(connection, "PRAGMA journal_mode = WAL;");
             Execute(connection, "PRAGMA synchronous = NORMAL;");
             Execute(connection, "PRAGMA foreign_keys = ON;");
+            // A 64 MB page cache keeps the indexes of a large ingest in memory.
+            Execute(connection, "PRAGMA cache_size = -65536;");
             Migrate(connection, full);
             return new LedgerDatabase(connection, full);
         }
