@@ -119,7 +119,7 @@ public sealed class Ingestor(LedgerDatabase ledger)
         {
             if (!committed)
             {
-                LedgerDatabase.Execute(connection, "ROLLBACK;");
+                LedgerDatabase.RollbackQuietly(connection);
             }
         }
 

@@ -34,7 +34,15 @@ public sealed class LedgerDatabase : IDisposable
     public static LedgerDatabase Open(string path)
     {
         var full = System.IO.Path.GetFullPath(path);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+        try
+        {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LedgerException($"{full}: cannot create the ledger's folder: {e.Message}", e);
+        }
+
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
             DataSource = full,
@@ -101,8 +109,24 @@ public sealed class LedgerDatabase : IDisposable
         }
         catch
         {
-            Execute(connection, "ROLLBACK;");
+            RollbackQuietly(connection);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Rolls back the open transaction, if SQLite has not already done so itself (it does on
+    /// SQLITE_FULL, for example), without hiding the error that caused the rollback.
+    /// </summary>
+    internal static void RollbackQuietly(SqliteConnection connection)
+    {
+        try
+        {
+            Execute(connection, "ROLLBACK;");
+        }
+        catch (SqliteException)
+        {
+            // No transaction left to roll back.
         }
     }
 

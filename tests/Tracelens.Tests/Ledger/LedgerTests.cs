@@ -41,6 +41,16 @@ public sealed class LedgerTests : IDisposable
     }
 
     [Fact]
+    public void An_unwritable_ledger_location_gives_a_clear_error_and_exit_4()
+    {
+        // /proc refuses new folders even to root, so this holds in CI too.
+        var r = new CliRunner { Home = _dir }.Run("ingest", "--home", _dir, "--ledger", "/proc/tracelens-test/ledger.db");
+        Assert.Equal(4, r.ExitCode);
+        Assert.StartsWith("tracelens: /proc/tracelens-test/ledger.db: cannot create the ledger's folder:", r.Stderr, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, r.Stdout);
+    }
+
+    [Fact]
     public void A_ledger_from_a_newer_tracelens_is_refused()
     {
         using (var db = LedgerDatabase.Open(LedgerPath))
