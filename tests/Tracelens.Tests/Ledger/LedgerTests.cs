@@ -51,6 +51,36 @@ public sealed class LedgerTests : IDisposable
     }
 
     [Fact]
+    public void A_full_disk_mid_ingest_leaves_every_file_either_whole_or_absent()
+    {
+        var first = Path.Combine(_dir, "first");
+        SyntheticHistory.Generate(new SynthOptions { OutputDirectory = first, Seed = 41, TargetBytes = 1_500_000 });
+        var second = Path.Combine(_dir, "second");
+        SyntheticHistory.Generate(new SynthOptions { OutputDirectory = second, Seed = 42, TargetBytes = 8_000_000 });
+        using var db = LedgerDatabase.Open(LedgerPath);
+        new Ingestor(db).Run(Home(first));
+        var before = Scalar(db, "SELECT count(*) FROM steps;");
+
+        // SQLite's page limit stands in for a full disk: writes fail with SQLITE_FULL part-way.
+        var pages = Scalar(db, "PRAGMA page_count;");
+        new SqliteCommand($"PRAGMA max_page_count = {pages + 40};", db.Connection).ExecuteNonQuery();
+        var e = Assert.ThrowsAny<SqliteException>(() => new Ingestor(db) { BatchSteps = 50 }.Run(Home(second)));
+        Assert.Contains("full", e.Message, StringComparison.OrdinalIgnoreCase);
+
+        Assert.True(Scalar(db, "SELECT count(*) FROM steps;") >= before, "rows committed before the failure stay");
+        // No file is half-stored: every source holds exactly the steps its fingerprint was committed with.
+        Assert.Equal(0, Scalar(db, "SELECT count(*) FROM sources s WHERE s.steps != (SELECT count(*) FROM steps WHERE source_id = s.id);"));
+        Assert.True(Scalar(db, "SELECT count(*) FROM sources;") > Scalar(db, "SELECT count(*) FROM sources WHERE path LIKE '%/first/%';"), "some files of the second history were committed before the disk filled");
+        Assert.Equal(0, Scalar(db, "SELECT count(*) FROM tool_calls WHERE step_id NOT IN (SELECT id FROM steps);"));
+
+        // With room again, the next ingest completes what was missing.
+        new SqliteCommand("PRAGMA max_page_count = 1073741823;", db.Connection).ExecuteNonQuery();
+        new Ingestor(db).Run(Home(second));
+        var fresh = new Collector().Run(LogDiscovery.Discover(Home(second)), second, _ => { });
+        Assert.Equal(before + fresh.Steps, Scalar(db, "SELECT count(*) FROM steps;"));
+    }
+
+    [Fact]
     public void A_ledger_from_a_newer_tracelens_is_refused()
     {
         using (var db = LedgerDatabase.Open(LedgerPath))
