@@ -132,81 +132,6 @@ public static class PythonJson
         return false;
     }
 
-    /// <summary>Appends the compact Python serialization of a value.</summary>
-    public static void Write(StringBuilder sb, JsonTape tape, int index)
-    {
-        switch (tape.KindOf(index))
-        {
-            case JsonKind.String:
-                if (tape.IsEscaped(index))
-                {
-                    JsonStringCodec.AppendPythonLiteral(sb, tape.GetString(index));
-                }
-                else
-                {
-                    // An unescaped raw JSON string needs no escaping in Python's output either.
-                    sb.Append('"').Append(Encoding.UTF8.GetString(tape.RawSpan(index))).Append('"');
-                }
-
-                break;
-            case JsonKind.Integer:
-                sb.Append(IntegerLiteral(tape.RawSpan(index)));
-                break;
-            case JsonKind.Float:
-                sb.Append(PythonFloat.Repr(PythonFloat.ParseLiteral(tape.RawSpan(index))));
-                break;
-            case JsonKind.True:
-                sb.Append("true");
-                break;
-            case JsonKind.False:
-                sb.Append("false");
-                break;
-            case JsonKind.Null:
-                sb.Append("null");
-                break;
-            case JsonKind.Array:
-            {
-                sb.Append('[');
-                var n = tape.ChildCount(index);
-                var child = JsonTape.FirstChild(index);
-                for (var i = 0; i < n; i++)
-                {
-                    if (i > 0)
-                    {
-                        sb.Append(',');
-                    }
-
-                    Write(sb, tape, child);
-                    child = tape.NextOf(child);
-                }
-
-                sb.Append(']');
-                break;
-            }
-
-            case JsonKind.Object:
-            {
-                sb.Append('{');
-                var first = true;
-                foreach (var (key, value) in Members(tape, index))
-                {
-                    if (!first)
-                    {
-                        sb.Append(',');
-                    }
-
-                    first = false;
-                    Write(sb, tape, key);
-                    sb.Append(':');
-                    Write(sb, tape, value);
-                }
-
-                sb.Append('}');
-                break;
-            }
-        }
-    }
-
     /// <summary>
     /// Appends the compact Python serialization of a value as UTF-8, copying raw string bytes as
     /// they are and rewriting only escape sequences (no UTF-16 round trip).
@@ -377,13 +302,8 @@ public static class PythonJson
         return buffer.ToArray();
     }
 
-    /// <summary>Compact Python serialization as a string.</summary>
-    public static string Serialize(JsonTape tape, int index)
-    {
-        var sb = new StringBuilder();
-        Write(sb, tape, index);
-        return sb.ToString();
-    }
+    /// <summary>Compact Python serialization as a string (lone surrogates become U+FFFD).</summary>
+    public static string Serialize(JsonTape tape, int index) => Encoding.UTF8.GetString(SerializeUtf8(tape, index));
 
     /// <summary>Python's <c>str(int(literal))</c> for a JSON integer literal.</summary>
     public static string IntegerLiteral(ReadOnlySpan<byte> raw) =>

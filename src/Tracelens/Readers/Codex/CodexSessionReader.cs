@@ -234,7 +234,7 @@ public sealed partial class CodexSessionReader
                     tool.IsError = isError;
                 }
 
-                if (wantsText && facts.FullText() is { } outputText)
+                if (wantsText && facts.Text is { } outputText)
                 {
                     tool.SpawnedAgentId = SpawnedAgentId(outputText);
                 }
@@ -391,7 +391,7 @@ public sealed partial class CodexSessionReader
 
     /// <summary>The result's payload measures, its text (when a string) and the inferred error flag.</summary>
     /// <summary>What one result record says: payload sizes, error flag, runner-reported duration.</summary>
-    private readonly record struct ResultFacts(OutputMeasure Output, bool? IsError, long? WallTimeMs, Func<string?> FullText);
+    private readonly record struct ResultFacts(OutputMeasure Output, bool? IsError, long? WallTimeMs, string? Text);
 
     private ResultFacts ReadResult(JsonTape t, int payload, string source, bool wantText)
     {
@@ -402,7 +402,7 @@ public sealed partial class CodexSessionReader
                 var output = t.Get(payload, "aggregated_output"u8);
                 bool? isError = t.TryGetPythonInt(t.Get(payload, "exit_code"u8), out var code) ? code != 0 : null;
                 var text = wantText ? t.GetStringOrNull(output) : null;
-                return new ResultFacts(Measure(t, output), isError, WallTimeMs(FirstMatch(WallTimePattern(), t, output)), () => text);
+                return new ResultFacts(Measure(t, output), isError, WallTimeMs(FirstMatch(WallTimePattern(), t, output)), text);
             }
 
             case "event_msg.patch_apply_end":
@@ -412,7 +412,7 @@ public sealed partial class CodexSessionReader
                 bool? isError = success >= 0 && t.KindOf(success) is JsonKind.True or JsonKind.False ? t.KindOf(success) == JsonKind.False : null;
                 var bytes = Encoding.UTF8.GetByteCount(text);
                 var measure = new OutputMeasure(JsonStringCodec.CountCodePoints(text), bytes, ToolOutput.HasMarker(text));
-                return new ResultFacts(measure, isError, WallTimeMs(WallTimePattern().Match(text)), () => text);
+                return new ResultFacts(measure, isError, WallTimeMs(WallTimePattern().Match(text)), text);
             }
 
             default:
@@ -421,7 +421,7 @@ public sealed partial class CodexSessionReader
                 var isString = output >= 0 && t.KindOf(output) == JsonKind.String;
                 var text = wantText && isString ? t.GetString(output) : null;
                 var isError = isString ? InferError(t, output) : null;
-                return new ResultFacts(Measure(t, output), isError, isString ? WallTimeMs(FirstMatch(WallTimePattern(), t, output)) : null, () => text);
+                return new ResultFacts(Measure(t, output), isError, isString ? WallTimeMs(FirstMatch(WallTimePattern(), t, output)) : null, text);
             }
         }
     }
@@ -488,8 +488,11 @@ public sealed partial class CodexSessionReader
         return pattern.Match(t.GetString(index));
     }
 
-    private static OutputMeasure Measure(JsonTape t, int output) =>
-        new(PythonJson.ContentChars(t, output), ToolOutput.Bytes(t, output), ToolOutput.Truncated(t, output));
+    private static OutputMeasure Measure(JsonTape t, int output)
+    {
+        var (chars, bytes) = ToolOutput.Measure(t, output);
+        return new OutputMeasure(chars, bytes, ToolOutput.Truncated(t, output));
+    }
 
     /// <summary>Exit code in the text, else a JSON object's metadata.exit_code / metadata.success.</summary>
     private bool? InferError(JsonTape t, int output)
