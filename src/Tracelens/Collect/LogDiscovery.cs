@@ -5,8 +5,14 @@ using Tracelens.Readers.OpenCode;
 
 namespace Tracelens.Collect;
 
-/// <summary>One session log file to read, in the order TraceLab reads them.</summary>
-public sealed record SessionLog(Provider Provider, string Path, string Store, long Length, ClaudeSessionSource? Claude, CodexSessionSource? Codex, OpenCodeSessionSource? OpenCode = null);
+/// <summary>
+/// One session log file to read, in the order TraceLab reads them. <see cref="Length"/> and
+/// <see cref="ModifiedNs"/> are its fingerprint when found (-1 when it could not be stat'ed).
+/// </summary>
+public sealed record SessionLog(Provider Provider, string Path, string Store, long Length, ClaudeSessionSource? Claude, CodexSessionSource? Codex, OpenCodeSessionSource? OpenCode = null)
+{
+    public long ModifiedNs { get; init; } = -1;
+}
 
 /// <summary>Where to look for logs. Explicit values beat environment variables.</summary>
 public sealed record DiscoveryOptions
@@ -69,7 +75,7 @@ public static class LogDiscovery
                     files.Sort(ComparePathComponents);
                     foreach (var file in files)
                     {
-                        logs.Add(new SessionLog(Provider.Claude, file, store, Length(file), ClaudeSessionSource.FromProjectFile(projectDir, file), null));
+                        logs.Add(Stat(new SessionLog(Provider.Claude, file, store, 0, ClaudeSessionSource.FromProjectFile(projectDir, file), null)));
                     }
                 }
             }
@@ -88,7 +94,7 @@ public static class LogDiscovery
                 files.Sort(ComparePathComponents);
                 foreach (var file in files)
                 {
-                    logs.Add(new SessionLog(Provider.Codex, file, ".codex", Length(file), null, new CodexSessionSource(file)));
+                    logs.Add(Stat(new SessionLog(Provider.Codex, file, ".codex", 0, null, new CodexSessionSource(file))));
                 }
             }
         }
@@ -101,7 +107,7 @@ public static class LogDiscovery
             {
                 foreach (var source in OpenCodeStorage.FindSessions(root, problems))
                 {
-                    logs.Add(new SessionLog(Provider.OpenCode, source.SessionFile, "opencode", Length(source.SessionFile), null, null, source));
+                    logs.Add(Stat(new SessionLog(Provider.OpenCode, source.SessionFile, "opencode", 0, null, null, source)));
                 }
             }
         }
@@ -159,15 +165,17 @@ public static class LogDiscovery
         }
     }
 
-    private static long Length(string file)
+    /// <summary>One stat per file gives both the size (for progress) and the ingest fingerprint.</summary>
+    private static SessionLog Stat(SessionLog log)
     {
         try
         {
-            return new FileInfo(file).Length;
+            var info = new FileInfo(log.Path);
+            return log with { Length = info.Length, ModifiedNs = (info.LastWriteTimeUtc - DateTime.UnixEpoch).Ticks * 100 };
         }
         catch (IOException)
         {
-            return 0;
+            return log; // vanished between listing and stat: size 0, no fingerprint
         }
     }
 

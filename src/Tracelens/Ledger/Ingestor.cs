@@ -47,16 +47,14 @@ public sealed class Ingestor(LedgerDatabase ledger)
         report.FilesSeen = logs.Count;
         var known = LoadSources();
         var changed = new List<SessionLog>();
-        var fingerprints = new Dictionary<string, (long Size, long MtimeNs)>(StringComparer.Ordinal);
         foreach (var log in logs)
         {
-            if (!TryFingerprint(log.Path, out var fp))
+            if (log.ModifiedNs < 0)
             {
-                continue;
+                continue; // could not be stat'ed: nothing to compare or read
             }
 
-            fingerprints[log.Path] = fp;
-            if (known.TryGetValue(log.Path, out var stored) && stored.Size == fp.Size && stored.MtimeNs == fp.MtimeNs)
+            if (known.TryGetValue(log.Path, out var stored) && stored.Size == log.Length && stored.MtimeNs == log.ModifiedNs)
             {
                 report.FilesUnchanged++;
                 continue;
@@ -83,8 +81,7 @@ public sealed class Ingestor(LedgerDatabase ledger)
                 Progress = Progress,
                 FileCompleted = log =>
                 {
-                    var (size, mtime) = fingerprints[log.Path];
-                    var sourceId = UpsertSource(log, size, mtime, pending.Count);
+                    var sourceId = UpsertSource(log, log.Length, log.ModifiedNs, pending.Count);
                     report.StepsReplaced += DeleteSteps(sourceId);
                     foreach (var step in pending)
                     {
@@ -148,21 +145,6 @@ public sealed class Ingestor(LedgerDatabase ledger)
         }
 
         return map;
-    }
-
-    private static bool TryFingerprint(string path, out (long Size, long MtimeNs) fingerprint)
-    {
-        try
-        {
-            var info = new FileInfo(path);
-            fingerprint = (info.Length, (info.LastWriteTimeUtc - DateTime.UnixEpoch).Ticks * 100);
-            return info.Exists;
-        }
-        catch (IOException)
-        {
-            fingerprint = default;
-            return false;
-        }
     }
 
     private long UpsertSource(SessionLog log, long size, long mtimeNs, int steps)
