@@ -23,6 +23,11 @@ public sealed class CollectReport
     public List<string> Problems { get; } = [];
 }
 
+/// <summary>How one file was read: from its start, or resumed at a checkpoint.</summary>
+/// <param name="ResumedFrom">The checkpoint the read resumed at; null for a read of the whole file.</param>
+/// <param name="Checkpoint">Where the next incremental read of the file should start.</param>
+public sealed record FileRead(ReadCheckpoint? ResumedFrom, ReadCheckpoint Checkpoint, long SyntheticRecords);
+
 /// <summary>
 /// Reads session logs into agent steps: files in parallel (bounded), steps delivered in
 /// TraceLab's order (Claude first, then Codex; discovery order), each stamped with
@@ -39,7 +44,13 @@ public sealed class Collector
     public Action<int, long>? Progress { get; init; }
 
     /// <summary>Called, in order, after the last kept step of each file reached the sink.</summary>
-    public Action<SessionLog>? FileCompleted { get; init; }
+    public Action<SessionLog, FileRead>? FileCompleted { get; init; }
+
+    /// <summary>
+    /// For incremental reads (the ledger): where each file resumes (null: from its start). Files
+    /// are also read as still being written: an unfinished, unparsable last line is held back.
+    /// </summary>
+    public Func<SessionLog, ResumeState?>? ResumeAt { get; init; }
 
     /// <summary>Reads <paramref name="logs"/> and hands each kept step to <paramref name="sink"/>, in order.</summary>
     public CollectReport Run(IReadOnlyList<SessionLog> logs, string home, Action<AgentStep> sink, CancellationToken cancellation = default) =>
@@ -60,7 +71,7 @@ public sealed class Collector
         // Ordered pipeline: up to 2×parallelism files in flight; results consumed strictly in order.
         // Results are consumed in order; a generous window keeps every core busy while one big
         // file holds the head of the line (memory: at most this many files' steps wait).
-        var window = Channel.CreateBounded<Task<(List<(AgentStep Step, T Prepared)> Steps, long Synthetic)>>(_parallelism * 16);
+        var window = Channel.CreateBounded<Task<(List<(AgentStep Step, T Prepared)> Steps, FileRead Read)>>(_parallelism * 16);
         using var gate = new SemaphoreSlim(_parallelism);
         var producer = Task.Run(async () =>
         {
@@ -73,7 +84,7 @@ public sealed class Collector
                     {
                         try
                         {
-                            var (steps, synthetic) = ReadOne(log, report.Diagnostics);
+                            var (steps, read) = ReadOne(log, report.Diagnostics);
                             var prepared = new List<(AgentStep, T)>(steps.Count);
                             foreach (var step in steps)
                             {
@@ -84,7 +95,7 @@ public sealed class Collector
                                 prepared.Add((step, prepare(step)));
                             }
 
-                            return (prepared, synthetic);
+                            return (prepared, read);
                         }
                         finally
                         {
@@ -107,9 +118,9 @@ public sealed class Collector
         {
             while (window.Reader.TryRead(out var task))
             {
-                var (steps, synthetic) = task.GetAwaiter().GetResult();
+                var (steps, read) = task.GetAwaiter().GetResult();
                 var log = logs[index++];
-                report.SyntheticRecords += synthetic;
+                report.SyntheticRecords += read.SyntheticRecords;
                 foreach (var (step, prepared) in steps)
                 {
                     if (!seenKeys.Add(step.TraceKey!))
@@ -126,7 +137,7 @@ public sealed class Collector
                     sink(step, prepared);
                 }
 
-                FileCompleted?.Invoke(log);
+                FileCompleted?.Invoke(log, read);
                 done++;
                 bytesDone += log.Length;
                 Progress?.Invoke(done, bytesDone);
@@ -138,29 +149,57 @@ public sealed class Collector
         return report;
     }
 
-    private static (List<AgentStep>, long) ReadOne(SessionLog log, ReadDiagnostics diagnostics)
+    private (List<AgentStep>, FileRead) ReadOne(SessionLog log, ReadDiagnostics diagnostics)
     {
+        var incremental = ResumeAt is not null;
         try
         {
             if (log.Provider == Provider.Claude)
             {
                 var reader = new ClaudeSessionReader(diagnostics);
-                var steps = reader.Read(log.Claude!);
-                return (steps, reader.SyntheticRecords);
+                var head = incremental ? ReadCheckpoint.ReadHead(log.Path) : [];
+                var resume = ResumeAt?.Invoke(log);
+                if (resume is not null)
+                {
+                    var tail = reader.Resume(log.Claude!, resume);
+                    if (!reader.NeedsFullRead)
+                    {
+                        // Synthetic records are counted from the checkpoint on; the report wants this read's own.
+                        return (tail, new FileRead(resume.Checkpoint, WithHead(reader.Checkpoint, head), reader.SyntheticRecords - resume.Checkpoint.SyntheticRecords));
+                    }
+                }
+
+                using var lines = Open(log.Path, incremental);
+                var steps = reader.Read(log.Claude!, lines);
+                return (steps, new FileRead(null, WithHead(reader.Checkpoint, head), reader.SyntheticRecords));
             }
 
             if (log.Provider == Provider.OpenCode)
             {
-                return (new OpenCodeReader(diagnostics).Read(log.OpenCode!), 0);
+                return (new OpenCodeReader(diagnostics).Read(log.OpenCode!), new FileRead(null, ReadCheckpoint.Start, 0));
             }
 
-            return (new CodexSessionReader(diagnostics).Read(log.Codex!), 0);
+            using (var lines = Open(log.Path, incremental))
+            {
+                // Codex rollouts carry session-wide state (turn context, running totals): always read whole.
+                return (new CodexSessionReader(diagnostics).Read(log.Codex!, lines), new FileRead(null, ReadCheckpoint.Start, 0));
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // A file that vanished or cannot be read is reported; the rest of the history still counts.
             diagnostics.Skip(log.Path, 0, "unreadable file", e.Message);
-            return ([], 0);
+            return ([], new FileRead(null, ReadCheckpoint.Start, 0));
         }
+    }
+
+    private static ReadCheckpoint WithHead(ReadCheckpoint checkpoint, byte[] head) =>
+        checkpoint with { HeadFingerprint = ReadCheckpoint.HeadFingerprintOf(head, checkpoint.Offset) };
+
+    private static JsonlLineReader Open(string path, bool incremental)
+    {
+        var lines = JsonlLineReader.Open(path);
+        lines.HoldBackUnfinishedLine = incremental;
+        return lines;
     }
 }

@@ -12,6 +12,9 @@ namespace Tracelens.Collect;
 public sealed record SessionLog(Provider Provider, string Path, string Store, long Length, ClaudeSessionSource? Claude, CodexSessionSource? Codex, OpenCodeSessionSource? OpenCode = null)
 {
     public long ModifiedNs { get; init; } = -1;
+
+    /// <summary>The file's inode (0 where unknown): a new inode under the same path is a replaced file.</summary>
+    public long Inode { get; init; }
 }
 
 /// <summary>Where to look for logs. Explicit values beat environment variables.</summary>
@@ -168,15 +171,10 @@ public static class LogDiscovery
     /// <summary>One stat per file gives both the size (for progress) and the ingest fingerprint.</summary>
     private static SessionLog Stat(SessionLog log)
     {
-        try
-        {
-            var info = new FileInfo(log.Path);
-            return log with { Length = info.Length, ModifiedNs = (info.LastWriteTimeUtc - DateTime.UnixEpoch).Ticks * 100 };
-        }
-        catch (IOException)
-        {
-            return log; // vanished between listing and stat: size 0, no fingerprint
-        }
+        // A file that vanished between listing and stat keeps size 0 and no fingerprint.
+        return FileStatus.TryGet(log.Path, out var size, out var mtime, out var inode)
+            ? log with { Length = size, ModifiedNs = mtime, Inode = inode }
+            : log;
     }
 
     /// <summary>Project directories: direct children of <c>projects/</c>.</summary>

@@ -12,6 +12,9 @@ public sealed class IngestReport
     public int FilesSeen { get; set; }
     public int FilesUnchanged { get; set; }
     public int FilesRead { get; set; }
+
+    /// <summary>Files read from their stored checkpoint rather than from the start.</summary>
+    public int FilesResumed { get; set; }
     public long StepsAdded { get; set; }
     public long StepsReplaced { get; set; }
     public long DuplicateSteps { get; set; }
@@ -20,11 +23,13 @@ public sealed class IngestReport
 }
 
 /// <summary>
-/// Incremental ingest into the ledger, one file at a time: a file whose size and modification time
-/// match its stored fingerprint is only stat'ed; a new or changed file is read whole and its rows
-/// replace the old ones in the same transaction as its new fingerprint, so an interrupted run
-/// leaves every file either fully old or fully new. (Byte-offset resume inside a file and
-/// holding back an unfinished last turn are the next steps; see the ledger README.)
+/// Incremental ingest into the ledger. A file whose size, modification time and inode match its
+/// stored fingerprint is only stat'ed. A Claude transcript that grew resumes at its stored
+/// checkpoint — the first line of its last step, which may still be growing — and only that tail
+/// is re-read and replaced; anything that makes the tail alone insufficient (a file truncated,
+/// replaced or rewritten, a message or tool result continuing an earlier step, the same session
+/// in another file) falls back to reading the whole file. Rows, checkpoint and fingerprint of a
+/// file commit in one transaction, so an interrupted run leaves every file fully old or fully new.
 /// </summary>
 public sealed class Ingestor(LedgerDatabase ledger)
 {
@@ -34,11 +39,14 @@ public sealed class Ingestor(LedgerDatabase ledger)
     public Action<int, long>? Progress { get; init; }
 
     /// <summary>
-    /// Forgets every stored fingerprint so the next <see cref="Run"/> re-reads all files (burn's
-    /// rebuild kept its cursors and re-read nothing). Rows stay until each file's new read replaces
-    /// them, so an interrupted rebuild loses nothing.
+    /// Forgets every stored fingerprint and cursor so the next <see cref="Run"/> re-reads all files
+    /// from their start (burn's rebuild kept its cursors and re-read nothing). Rows stay until each
+    /// file's new read replaces them, so an interrupted rebuild loses nothing.
     /// </summary>
-    public void ForgetFingerprints() => LedgerDatabase.Execute(ledger.Connection, "UPDATE sources SET size_bytes = -1, mtime_ns = -1;");
+    public void ForgetFingerprints() => LedgerDatabase.Execute(ledger.Connection,
+        "UPDATE sources SET size_bytes = -1, mtime_ns = -1, cursor_offset = 0, cursor_line = 0;");
+
+    private sealed record StoredSource(long Id, long Size, long MtimeNs, long Inode, ReadCheckpoint Checkpoint);
 
     public IngestReport Run(DiscoveryOptions discovery)
     {
@@ -54,7 +62,8 @@ public sealed class Ingestor(LedgerDatabase ledger)
                 continue; // could not be stat'ed: nothing to compare or read
             }
 
-            if (known.TryGetValue(log.Path, out var stored) && stored.Size == log.Length && stored.MtimeNs == log.ModifiedNs)
+            if (known.TryGetValue(log.Path, out var stored) && stored.Size == log.Length && stored.MtimeNs == log.ModifiedNs
+                && stored.Inode == log.Inode)
             {
                 report.FilesUnchanged++;
                 continue;
@@ -69,7 +78,17 @@ public sealed class Ingestor(LedgerDatabase ledger)
         }
 
         var connection = ledger.Connection;
+        var resumes = new Dictionary<string, ResumeState>(StringComparer.Ordinal);
+        foreach (var log in changed)
+        {
+            if (known.TryGetValue(log.Path, out var stored) && PlanResume(log, stored) is { } resume)
+            {
+                resumes[log.Path] = resume;
+            }
+        }
+
         using var writer = new LedgerWriter(connection);
+        var affected = new AffectedRows(connection);
         var pending = new List<AgentStep>();
         long inTransaction = 0;
         LedgerDatabase.Execute(connection, "BEGIN IMMEDIATE;");
@@ -79,14 +98,26 @@ public sealed class Ingestor(LedgerDatabase ledger)
             var collector = new Collector
             {
                 Progress = Progress,
-                FileCompleted = log =>
+                ResumeAt = log => resumes.GetValueOrDefault(log.Path),
+                FileCompleted = (log, read) =>
                 {
-                    var sourceId = UpsertSource(log, log.Length, log.ModifiedNs, pending.Count);
-                    report.StepsReplaced += DeleteSteps(sourceId);
+                    var sourceId = UpsertSource(log, read.Checkpoint, pending.Count);
+                    if (read.ResumedFrom is { } from)
+                    {
+                        report.FilesResumed++;
+                        report.StepsReplaced += affected.DeleteSteps(sourceId, from.LineNumber);
+                    }
+                    else
+                    {
+                        report.StepsReplaced += affected.DeleteSteps(sourceId, 0);
+                    }
+
+                    affected.CountSteps(sourceId);
                     foreach (var step in pending)
                     {
                         if (writer.Insert(step, sourceId))
                         {
+                            affected.Added(step);
                             report.StepsAdded++;
                         }
                         else
@@ -100,6 +131,7 @@ public sealed class Ingestor(LedgerDatabase ledger)
                     report.FilesRead++;
                     if (inTransaction >= BatchSteps)
                     {
+                        affected.Settle();
                         LedgerDatabase.Execute(connection, "COMMIT; BEGIN IMMEDIATE;");
                         inTransaction = 0;
                     }
@@ -108,7 +140,7 @@ public sealed class Ingestor(LedgerDatabase ledger)
             var collect = collector.Run(changed, discovery.Home, pending.Add);
             report.Diagnostics = collect.Diagnostics;
             report.DuplicateSteps += collect.DuplicateSteps;
-            RebuildSessions(connection);
+            affected.Settle();
             LedgerDatabase.Execute(connection, "COMMIT;");
             committed = true;
         }
@@ -123,56 +155,130 @@ public sealed class Ingestor(LedgerDatabase ledger)
         return report;
     }
 
-    /// <summary>The sessions table is derived from steps: recomputed whenever steps changed.</summary>
-    private static void RebuildSessions(SqliteConnection connection) => LedgerDatabase.Execute(connection, """
-        DELETE FROM sessions;
-        INSERT INTO sessions (session_id, provider, project, parent_session_id, agent_id, subagent_type, parent_tool_call_id,
-                              first_started_at, last_started_at, steps)
-        SELECT session_id, min(provider), min(project), min(parent_session_id), min(agent_id), min(subagent_type),
-               min(parent_tool_call_id), min(started_at), max(started_at), count(*)
-        FROM steps GROUP BY session_id;
-        """);
-
-    private Dictionary<string, (long Size, long MtimeNs)> LoadSources()
+    /// <summary>
+    /// Whether a changed file can resume at its stored checkpoint, and with what state; null means
+    /// it is read whole. Only Claude transcripts resume (Codex rollouts carry session-wide state).
+    /// </summary>
+    private ResumeState? PlanResume(SessionLog log, StoredSource stored)
     {
-        var map = new Dictionary<string, (long, long)>(StringComparer.Ordinal);
+        var checkpoint = stored.Checkpoint;
+        if (log.Provider != Provider.Claude || checkpoint.Offset <= 0 || stored.Size < 0
+            || log.Length < stored.Size // truncated
+            || (stored.Inode != 0 && log.Inode != 0 && stored.Inode != log.Inode)) // replaced under the same name
+        {
+            return null;
+        }
+
+        // A file rewritten from the top (same inode, not shorter) shows in its first bytes.
+        try
+        {
+            if (ReadCheckpoint.HeadFingerprintOf(ReadCheckpoint.ReadHead(log.Path), checkpoint.Offset) != checkpoint.HeadFingerprint)
+            {
+                return null;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null; // the read reports it
+        }
+
+        var c = ledger.Connection;
+        // The step at the checkpoint supplies the input events that preceded it.
+        var stepId = LedgerDatabase.Scalar(c, "SELECT id FROM steps WHERE source_id = $s AND first_line = $l;",
+            ("$s", stored.Id), ("$l", checkpoint.LineNumber + 1));
+        if (stepId is not long id)
+        {
+            return null;
+        }
+
+        // A session whose steps also live in another file (a copy in .claude.back): which copy keeps
+        // a step depends on the whole files, so read whole.
+        var sessionId = (string)LedgerDatabase.Scalar(c, "SELECT session_id FROM steps WHERE id = $id;", ("$id", id))!;
+        if (LedgerDatabase.Scalar(c, "SELECT 1 FROM steps WHERE session_id = $session AND source_id <> $s LIMIT 1;",
+                ("$session", sessionId), ("$s", stored.Id)) is not null)
+        {
+            return null;
+        }
+
+        var events = new LedgerReader(ledger).TimingEvents(id).Take(checkpoint.PendingEvents).ToList();
+        if (events.Count != checkpoint.PendingEvents)
+        {
+            return null;
+        }
+
+        var messageIds = Strings(c, "SELECT round_id FROM steps WHERE source_id = $s AND first_line <= $l;", stored.Id, checkpoint.LineNumber);
+        var toolIds = Strings(c, """
+            SELECT t.tool_call_id FROM tool_calls t JOIN steps s ON s.id = t.step_id
+            WHERE s.source_id = $s AND s.first_line <= $l;
+            """, stored.Id, checkpoint.LineNumber);
+        return new ResumeState(checkpoint, events, messageIds, toolIds);
+    }
+
+    private static HashSet<string> Strings(SqliteConnection connection, string sql, long sourceId, long line)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$s", sourceId);
+        command.Parameters.AddWithValue("$l", line);
+        using var reader = command.ExecuteReader();
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        while (reader.Read())
+        {
+            set.Add(reader.GetString(0));
+        }
+
+        return set;
+    }
+
+    private Dictionary<string, StoredSource> LoadSources()
+    {
+        var map = new Dictionary<string, StoredSource>(StringComparer.Ordinal);
         using var command = ledger.Connection.CreateCommand();
-        command.CommandText = "SELECT path, size_bytes, mtime_ns FROM sources;";
+        command.CommandText = """
+            SELECT path, id, size_bytes, mtime_ns, inode, cursor_offset, cursor_line, cursor_round_index, cursor_pending_events,
+                   cursor_line_fingerprint, cursor_synthetic_records, cursor_head_fingerprint
+            FROM sources;
+            """;
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            map[reader.GetString(0)] = (reader.GetInt64(1), reader.GetInt64(2));
+            var checkpoint = new ReadCheckpoint(reader.GetInt64(5), reader.GetInt64(6), reader.GetInt32(7), reader.GetInt32(8),
+                reader.GetInt64(9), reader.GetInt64(10), reader.GetInt64(11));
+            map[reader.GetString(0)] = new StoredSource(reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), checkpoint);
         }
 
         return map;
     }
 
-    private long UpsertSource(SessionLog log, long size, long mtimeNs, int steps)
+    private long UpsertSource(SessionLog log, ReadCheckpoint checkpoint, int steps)
     {
         using var command = ledger.Connection.CreateCommand();
         command.CommandText = """
-            INSERT INTO sources (provider, path, store, size_bytes, mtime_ns, inode, steps, ingested_at)
-            VALUES ($provider, $path, $store, $size, $mtime, 0, $steps, $now)
-            ON CONFLICT(path) DO UPDATE SET size_bytes = excluded.size_bytes, mtime_ns = excluded.mtime_ns,
-                steps = excluded.steps, ingested_at = excluded.ingested_at
+            INSERT INTO sources (provider, path, store, size_bytes, mtime_ns, inode, steps, ingested_at, cursor_offset, cursor_line,
+                                 cursor_round_index, cursor_pending_events, cursor_line_fingerprint, cursor_synthetic_records, cursor_head_fingerprint)
+            VALUES ($provider, $path, $store, $size, $mtime, $inode, $steps, $now, $offset, $line, $round, $pending, $fingerprint, $synthetic, $head)
+            ON CONFLICT(path) DO UPDATE SET size_bytes = excluded.size_bytes, mtime_ns = excluded.mtime_ns, inode = excluded.inode,
+                steps = excluded.steps, ingested_at = excluded.ingested_at, cursor_offset = excluded.cursor_offset,
+                cursor_line = excluded.cursor_line, cursor_round_index = excluded.cursor_round_index,
+                cursor_pending_events = excluded.cursor_pending_events, cursor_line_fingerprint = excluded.cursor_line_fingerprint,
+                cursor_synthetic_records = excluded.cursor_synthetic_records, cursor_head_fingerprint = excluded.cursor_head_fingerprint
             RETURNING id;
             """;
         command.Parameters.AddWithValue("$provider", log.Provider.WireName());
         command.Parameters.AddWithValue("$path", log.Path);
         command.Parameters.AddWithValue("$store", log.Store);
-        command.Parameters.AddWithValue("$size", size);
-        command.Parameters.AddWithValue("$mtime", mtimeNs);
+        command.Parameters.AddWithValue("$size", log.Length);
+        command.Parameters.AddWithValue("$mtime", log.ModifiedNs);
+        command.Parameters.AddWithValue("$inode", log.Inode);
         command.Parameters.AddWithValue("$steps", steps);
         command.Parameters.AddWithValue("$now", DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
+        command.Parameters.AddWithValue("$offset", checkpoint.Offset);
+        command.Parameters.AddWithValue("$line", checkpoint.LineNumber);
+        command.Parameters.AddWithValue("$round", checkpoint.RoundIndex);
+        command.Parameters.AddWithValue("$pending", checkpoint.PendingEvents);
+        command.Parameters.AddWithValue("$fingerprint", checkpoint.LineFingerprint);
+        command.Parameters.AddWithValue("$synthetic", checkpoint.SyntheticRecords);
+        command.Parameters.AddWithValue("$head", checkpoint.HeadFingerprint);
         return (long)command.ExecuteScalar()!;
-    }
-
-    /// <summary>Removes a source's previous rows before its new read is written.</summary>
-    private long DeleteSteps(long sourceId)
-    {
-        using var command = ledger.Connection.CreateCommand();
-        command.CommandText = "DELETE FROM steps WHERE source_id = $id;";
-        command.Parameters.AddWithValue("$id", sourceId);
-        return command.ExecuteNonQuery();
     }
 }

@@ -159,10 +159,15 @@ public sealed class LedgerDatabase : IDisposable
         command.ExecuteNonQuery();
     }
 
-    internal static object? Scalar(SqliteConnection connection, string sql)
+    internal static object? Scalar(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
         return command.ExecuteScalar();
     }
 

@@ -21,7 +21,7 @@ public sealed class LedgerReader(LedgerDatabase ledger)
                    current_tool_result_chars, current_input_chars, first_input_event_type, home, user_name, store, trace_key,
                    request_id, stop_reason, cache_creation_5m_tokens, cache_creation_1h_tokens, started_at, is_sidechain,
                    parent_session_id, agent_id, subagent_type, parent_tool_call_id, first_line
-            FROM steps ORDER BY source_id, id;
+            FROM steps ORDER BY source_id, round_index, id;
             """, c);
         using var toolsCommand = new SqliteCommand("""
             SELECT tool_index, tool_name, tool_call_id, emitted_at, result_at, input_json, input_chars, result_chars, output_bytes,
@@ -29,10 +29,7 @@ public sealed class LedgerReader(LedgerDatabase ledger)
             FROM tool_calls WHERE step_id = $id ORDER BY tool_index;
             """, c);
         toolsCommand.Parameters.Add(new SqliteParameter("$id", 0L));
-        using var eventsCommand = new SqliteCommand("""
-            SELECT event_type, timestamp, source, content_chars, tool_call_id, tool_name, tool_index, result_chars, is_error
-            FROM timing_events WHERE step_id = $id ORDER BY event_index;
-            """, c);
+        using var eventsCommand = new SqliteCommand(EventsSql, c);
         eventsCommand.Parameters.Add(new SqliteParameter("$id", 0L));
 
         using var r = stepsCommand.ExecuteReader();
@@ -117,29 +114,50 @@ public sealed class LedgerReader(LedgerDatabase ledger)
             eventsCommand.Parameters[0].Value = id;
             using (var e = eventsCommand.ExecuteReader())
             {
-                while (e.Read())
-                {
-                    if (!TimingEvent.TryParse(e.GetString(0), out var type))
-                    {
-                        throw new LedgerException($"{ledger.Path}: step {id} has an unknown event type '{e.GetString(0)}'");
-                    }
-
-                    step.TimingEvents.Add(new TimingEvent
-                    {
-                        EventType = type,
-                        Timestamp = Str(e, 1),
-                        Source = e.GetString(2),
-                        ContentChars = Int(e, 3),
-                        ToolCallId = Str(e, 4),
-                        ToolName = Str(e, 5),
-                        ToolIndex = Int(e, 6),
-                        ResultChars = Int(e, 7),
-                        IsError = Bool(e, 8),
-                    });
-                }
+                ReadEvents(e, id, step.TimingEvents);
             }
 
             yield return step;
+        }
+    }
+
+    /// <summary>The ordered timing events of one step.</summary>
+    public List<TimingEvent> TimingEvents(long stepId)
+    {
+        using var command = new SqliteCommand(EventsSql, ledger.Connection);
+        command.Parameters.AddWithValue("$id", stepId);
+        using var reader = command.ExecuteReader();
+        var events = new List<TimingEvent>();
+        ReadEvents(reader, stepId, events);
+        return events;
+    }
+
+    private const string EventsSql = """
+        SELECT event_type, timestamp, source, content_chars, tool_call_id, tool_name, tool_index, result_chars, is_error
+        FROM timing_events WHERE step_id = $id ORDER BY event_index;
+        """;
+
+    private void ReadEvents(SqliteDataReader e, long stepId, List<TimingEvent> into)
+    {
+        while (e.Read())
+        {
+            if (!TimingEvent.TryParse(e.GetString(0), out var type))
+            {
+                throw new LedgerException($"{ledger.Path}: step {stepId} has an unknown event type '{e.GetString(0)}'");
+            }
+
+            into.Add(new TimingEvent
+            {
+                EventType = type,
+                Timestamp = Str(e, 1),
+                Source = e.GetString(2),
+                ContentChars = Int(e, 3),
+                ToolCallId = Str(e, 4),
+                ToolName = Str(e, 5),
+                ToolIndex = Int(e, 6),
+                ResultChars = Int(e, 7),
+                IsError = Bool(e, 8),
+            });
         }
     }
 

@@ -9,10 +9,9 @@ namespace Tracelens.Ledger;
 /// </summary>
 public sealed class LedgerWriter : IDisposable
 {
-    private readonly SqliteConnection _connection;
-    private readonly SqliteCommand _insertStep;
-    private readonly SqliteCommand _insertTool;
-    private readonly SqliteCommand _insertEvent;
+    private readonly SqliteStatement _insertStep;
+    private readonly SqliteStatement _insertTool;
+    private readonly SqliteStatement _insertEvent;
 
     private static readonly string[] StepColumns =
     [
@@ -22,7 +21,7 @@ public sealed class LedgerWriter : IDisposable
         "output_tokens", "reasoning_output_tokens", "stop_reason", "is_sidechain", "parent_session_id", "agent_id", "subagent_type",
         "parent_tool_call_id", "current_input_event_count",
         "current_user_message_count", "current_tool_result_count", "current_user_message_chars", "current_tool_result_chars",
-        "current_input_chars", "first_input_event_type", "project", "cwd", "session_file", "home", "user_name", "store",
+        "current_input_chars", "first_input_event_type", "project", "cwd", "session_file", "home", "user_name", "store", "lineage_key",
     ];
 
     private static readonly string[] ToolColumns =
@@ -40,81 +39,119 @@ public sealed class LedgerWriter : IDisposable
 
     public LedgerWriter(SqliteConnection connection)
     {
-        _connection = connection;
         // A trace_key already in the ledger (another file's copy of the same call) is kept: first wins.
-        _insertStep = Prepare("INSERT OR IGNORE INTO steps", StepColumns, " RETURNING id");
-        _insertTool = Prepare("INSERT INTO tool_calls", ToolColumns, string.Empty);
-        _insertEvent = Prepare("INSERT INTO timing_events", EventColumns, string.Empty);
+        _insertStep = Prepare(connection, "INSERT OR IGNORE INTO steps", StepColumns);
+        _insertTool = Prepare(connection, "INSERT INTO tool_calls", ToolColumns);
+        _insertEvent = Prepare(connection, "INSERT INTO timing_events", EventColumns);
     }
 
-    private SqliteCommand Prepare(string head, string[] columns, string tail)
-    {
-        var command = _connection.CreateCommand();
-        command.CommandText = $"{head} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select(c => "$" + c))}){tail};";
-        foreach (var c in columns)
-        {
-            command.Parameters.Add(new SqliteParameter("$" + c, null));
-        }
-
-        return command;
-    }
+    private static SqliteStatement Prepare(SqliteConnection connection, string head, string[] columns) =>
+        new(connection, $"{head} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select(_ => "?"))});");
 
     /// <summary>Inserts a step with its tools and events; false when its trace_key was already stored.</summary>
     public bool Insert(AgentStep s, long sourceId)
     {
-        var p = _insertStep.Parameters;
-        object?[] values =
-        [
-            s.TraceKey ?? $"{s.Provider.WireName()}:{s.SessionId}:{s.RoundId}", sourceId, s.Provider.WireName(), s.SessionId, s.RoundIndex,
-            s.RoundId, s.TurnId, s.RequestId, s.Model, s.StartedAt, s.FirstLine, s.InputTokensTotal, s.PrefixTokens, s.NewlyAppendTokens,
-            s.ClaudeUncachedInputTokens, s.ClaudeCacheCreationInputTokens, s.ClaudeCacheReadInputTokens, s.CacheCreation5mTokens,
-            s.CacheCreation1hTokens, s.OutputTokens, s.ReasoningOutputTokens, s.StopReason is null ? null : StopReasons.WireName(s.StopReason),
-            s.IsSidechain ? 1 : 0, s.ParentSessionId, s.AgentId, s.SubagentType, s.ParentToolCallId, s.CurrentInputEventCount, s.CurrentUserMessageCount, s.CurrentToolResultCount,
-            s.CurrentUserMessageChars, s.CurrentToolResultChars, s.CurrentInputChars, s.FirstInputEventType, s.Project, s.Cwd,
-            s.SessionFile, s.Home, s.User, s.Store,
-        ];
-        Bind(p, values);
-        var id = _insertStep.ExecuteScalar();
-        if (id is null)
+        // Positions follow StepColumns.
+        var p = _insertStep;
+        p.Bind(1, s.TraceKey ?? $"{s.Provider.WireName()}:{s.SessionId}:{s.RoundId}");
+        p.Bind(2, sourceId);
+        p.Bind(3, s.Provider.WireName());
+        p.Bind(4, s.SessionId);
+        p.Bind(5, s.RoundIndex);
+        p.Bind(6, s.RoundId);
+        p.Bind(7, s.TurnId);
+        p.Bind(8, s.RequestId);
+        p.Bind(9, s.Model);
+        p.Bind(10, s.StartedAt);
+        p.Bind(11, s.FirstLine);
+        p.Bind(12, s.InputTokensTotal);
+        p.Bind(13, s.PrefixTokens);
+        p.Bind(14, s.NewlyAppendTokens);
+        p.Bind(15, s.ClaudeUncachedInputTokens);
+        p.Bind(16, s.ClaudeCacheCreationInputTokens);
+        p.Bind(17, s.ClaudeCacheReadInputTokens);
+        p.Bind(18, s.CacheCreation5mTokens);
+        p.Bind(19, s.CacheCreation1hTokens);
+        p.Bind(20, s.OutputTokens);
+        p.Bind(21, s.ReasoningOutputTokens);
+        p.Bind(22, s.StopReason is null ? null : StopReasons.WireName(s.StopReason));
+        p.Bind(23, s.IsSidechain ? 1 : 0);
+        p.Bind(24, s.ParentSessionId);
+        p.Bind(25, s.AgentId);
+        p.Bind(26, s.SubagentType);
+        p.Bind(27, s.ParentToolCallId);
+        p.Bind(28, s.CurrentInputEventCount);
+        p.Bind(29, s.CurrentUserMessageCount);
+        p.Bind(30, s.CurrentToolResultCount);
+        p.Bind(31, s.CurrentUserMessageChars);
+        p.Bind(32, s.CurrentToolResultChars);
+        p.Bind(33, s.CurrentInputChars);
+        p.Bind(34, s.FirstInputEventType);
+        p.Bind(35, s.Project);
+        p.Bind(36, s.Cwd);
+        p.Bind(37, s.SessionFile);
+        p.Bind(38, s.Home);
+        p.Bind(39, s.User);
+        p.Bind(40, s.Store);
+        p.Bind(41, LineageKey(s));
+        if (p.Execute() == 0)
         {
             return false;
         }
 
-        var stepId = (long)id;
-        foreach (var t in s.Tools)
+        var stepId = p.LastInsertRowId;
+        var t = _insertTool;
+        foreach (var tool in s.Tools)
         {
-            Bind(_insertTool.Parameters,
-            [
-                stepId, t.ToolIndex, t.ToolName, t.ToolCallId, t.EmittedAt, t.ResultAt, t.InputPythonJson, t.InputChars, t.ResultChars,
-                t.OutputBytes, Flag(t.OutputTruncated), t.ToolWallLatencyMs, t.ToolInternalLatencyMs, Flag(t.IsError), t.Target,
-                t.ShellVerb, t.SubagentType, t.SpawnedAgentId,
-            ]);
-            _insertTool.ExecuteNonQuery();
+            t.Bind(1, stepId);
+            t.Bind(2, tool.ToolIndex);
+            t.Bind(3, tool.ToolName);
+            t.Bind(4, tool.ToolCallId);
+            t.Bind(5, tool.EmittedAt);
+            t.Bind(6, tool.ResultAt);
+            t.BindBlob(7, tool.InputPythonJson);
+            t.Bind(8, tool.InputChars);
+            t.Bind(9, tool.ResultChars);
+            t.Bind(10, tool.OutputBytes);
+            t.Bind(11, tool.OutputTruncated);
+            t.Bind(12, tool.ToolWallLatencyMs);
+            t.Bind(13, tool.ToolInternalLatencyMs);
+            t.Bind(14, tool.IsError);
+            t.Bind(15, tool.Target);
+            t.Bind(16, tool.ShellVerb);
+            t.Bind(17, tool.SubagentType);
+            t.Bind(18, tool.SpawnedAgentId);
+            t.Execute();
         }
 
+        var e = _insertEvent;
         for (var i = 0; i < s.TimingEvents.Count; i++)
         {
-            var e = s.TimingEvents[i];
-            Bind(_insertEvent.Parameters,
-            [
-                stepId, i, TimingEvent.WireName(e.EventType), e.Timestamp, e.Source, e.ContentChars, e.ToolCallId, e.ToolName,
-                e.ToolIndex, e.ResultChars, Flag(e.IsError),
-            ]);
-            _insertEvent.ExecuteNonQuery();
+            var ev = s.TimingEvents[i];
+            e.Bind(1, stepId);
+            e.Bind(2, i);
+            e.Bind(3, TimingEvent.WireName(ev.EventType));
+            e.Bind(4, ev.Timestamp);
+            e.Bind(5, ev.Source);
+            e.Bind(6, ev.ContentChars);
+            e.Bind(7, ev.ToolCallId);
+            e.Bind(8, ev.ToolName);
+            e.Bind(9, ev.ToolIndex);
+            e.Bind(10, ev.ResultChars);
+            e.Bind(11, ev.IsError);
+            e.Execute();
         }
 
         return true;
     }
 
-    private static int? Flag(bool? value) => value is null ? null : value.Value ? 1 : 0;
-
-    private static void Bind(SqliteParameterCollection parameters, object?[] values)
-    {
-        for (var i = 0; i < values.Length; i++)
-        {
-            parameters[i].Value = values[i] ?? DBNull.Value;
-        }
-    }
+    /// <summary>
+    /// The identity of the API response behind a step, shared by every copy of it (a resumed or
+    /// forked session replays earlier messages under a new session id): provider, message id and
+    /// request id, as ccusage keys its dedupe. Null when the log gives no such id (Codex).
+    /// </summary>
+    public static string? LineageKey(AgentStep s) =>
+        s.Provider == Provider.Claude && s.RequestId is not null ? $"claude:{s.RoundId}:{s.RequestId}" : null;
 
     public void Dispose()
     {

@@ -46,6 +46,20 @@ public sealed class JsonlLineReader : IDisposable
     /// <summary>Index in <see cref="LineBuffer"/> where the line last returned starts.</summary>
     public int LineStart { get; private set; }
 
+    /// <summary>The bytes of the line last returned (after in-place parsing, when it was parsed in place).</summary>
+    public ReadOnlySpan<byte> LastRecord => _buffer.AsSpan(LineStart, _lineLength);
+
+    private int _lineLength;
+
+    /// <summary>
+    /// When set, a last line without a line break that does not parse is taken to be still being
+    /// written: it is neither returned nor reported, and <see cref="HeldBack"/> says so.
+    /// </summary>
+    public bool HoldBackUnfinishedLine { get; set; }
+
+    /// <summary>Whether an unfinished last line was held back.</summary>
+    public bool HeldBack { get; private set; }
+
     /// <summary>1-based number of the line last returned.</summary>
     public long LineNumber { get; private set; }
 
@@ -86,6 +100,7 @@ public sealed class JsonlLineReader : IDisposable
                 }
 
                 line = pending[..k];
+                _lineLength = k;
                 LineStart = _start;
                 LineOffset = _consumedBefore + _start;
                 _start += k + breakLen;
@@ -104,6 +119,7 @@ public sealed class JsonlLineReader : IDisposable
                 }
 
                 line = pending;
+                _lineLength = pending.Length;
                 LineStart = _start;
                 LineOffset = _consumedBefore + _start;
                 _start = _end;
@@ -142,10 +158,21 @@ public sealed class JsonlLineReader : IDisposable
             {
                 parsed = tape.Parse(System.Text.Encoding.UTF8.GetBytes(System.Text.Encoding.UTF8.GetString(line)));
             }
+            else if (!LineTerminated && HoldBackUnfinishedLine)
+            {
+                HeldBack = true; // cut inside a multi-byte character while being written
+                return false;
+            }
             else
             {
                 diagnostics.Skip(path, LineNumber, "invalid UTF-8");
                 continue;
+            }
+
+            if (!parsed && !LineTerminated && HoldBackUnfinishedLine)
+            {
+                HeldBack = true;
+                return false;
             }
 
             if (!parsed)

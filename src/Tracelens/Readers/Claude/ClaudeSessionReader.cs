@@ -40,10 +40,20 @@ public sealed class ClaudeSessionReader
     /// <summary>Synthetic (API error) assistant records skipped so far.</summary>
     public long SyntheticRecords { get; private set; }
 
+    /// <summary>Where the next incremental read of the file last read should start.</summary>
+    public ReadCheckpoint Checkpoint { get; private set; } = ReadCheckpoint.Start;
+
+    /// <summary>
+    /// True when a resumed read met a message or tool call from before its checkpoint: its steps
+    /// are incomplete and the file must be read from the start.
+    /// </summary>
+    public bool NeedsFullRead { get; private set; }
+
     private sealed class Round
     {
         public required AgentStep Step;
         public (long Output, long Input, int Stopped)? Score;
+        public required ReadCheckpoint StartsAt;
     }
 
     /// <summary>Reads a whole file and returns its steps in creation order.</summary>
@@ -53,14 +63,30 @@ public sealed class ClaudeSessionReader
         return Read(source, lines);
     }
 
+    /// <summary>
+    /// Reads from <paramref name="resume"/>'s checkpoint (the reader must be positioned there) and
+    /// returns the steps from that point on; <see cref="NeedsFullRead"/> tells when that was not possible.
+    /// </summary>
+    public List<AgentStep> Resume(ClaudeSessionSource source, ResumeState resume)
+    {
+        using var lines = JsonlLineReader.Open(source.Path, resume.Checkpoint.Offset, resume.Checkpoint.LineNumber);
+        lines.HoldBackUnfinishedLine = true;
+        return Read(source, lines, resume);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public List<AgentStep> Read(ClaudeSessionSource source, JsonlLineReader lines)
+    public List<AgentStep> Read(ClaudeSessionSource source, JsonlLineReader lines, ResumeState? resume = null)
     {
         _tape = JsonTape.ForThread(0);
+        NeedsFullRead = false;
+        var start = resume?.Checkpoint ?? ReadCheckpoint.Start;
+        Checkpoint = start;
+        SyntheticRecords = start.SyntheticRecords;
         var rounds = new List<Round>();
         var byMessageId = new Dictionary<string, Round>(StringComparer.Ordinal);
         var toolsById = new Dictionary<string, ToolCall>(StringComparer.Ordinal);
-        var pending = new List<TimingEvent>();
+        var pending = resume is null ? new List<TimingEvent>() : [.. resume.PendingEvents];
+        var firstRecord = true;
         var sessionId = "claude:" + source.SessionKey;
         var label = source.SessionFileLabel ?? source.Path;
         var subagent = SubagentIdentity.FromSessionKey(source);
@@ -68,6 +94,17 @@ public sealed class ClaudeSessionReader
         while (lines.TryReadRecord(_tape, source.Path, _diagnostics, replaceInvalidUtf8: false))
         {
             var t = _tape;
+            if (firstRecord && resume is not null && resume.Checkpoint.Offset > 0)
+            {
+                // The checkpoint line must still be where it was: otherwise the file was rewritten.
+                if (lines.LineOffset != start.Offset || ReadCheckpoint.Fingerprint(lines.LastRecord) != start.LineFingerprint)
+                {
+                    NeedsFullRead = true;
+                    return [];
+                }
+            }
+
+            firstRecord = false;
             var message = t.Get(JsonTape.Root, "message"u8);
             if (message < 0 || t.KindOf(message) != JsonKind.Object)
             {
@@ -101,6 +138,12 @@ public sealed class ClaudeSessionReader
                 var messageId = t.GetString(idIndex);
                 if (!byMessageId.TryGetValue(messageId, out var round))
                 {
+                    if (resume is not null && resume.EarlierMessageIds.Contains(messageId))
+                    {
+                        NeedsFullRead = true; // continues a step that is before the checkpoint
+                        return [];
+                    }
+
                     var step = new AgentStep
                     {
                         Provider = Provider.Claude,
@@ -118,8 +161,10 @@ public sealed class ClaudeSessionReader
                         Cwd = t.GetStringOrNull(t.Get(JsonTape.Root, "cwd"u8)),
                     };
                     subagent?.ApplyTo(step);
+                    var startsAt = new ReadCheckpoint(lines.LineOffset, lines.LineNumber - 1, start.RoundIndex + rounds.Count, pending.Count,
+                        ReadCheckpoint.Fingerprint(lines.LastRecord), SyntheticRecords);
                     pending.Clear();
-                    round = new Round { Step = step };
+                    round = new Round { Step = step, StartsAt = startsAt };
                     byMessageId[messageId] = round;
                     rounds.Add(round);
                 }
@@ -134,15 +179,24 @@ public sealed class ClaudeSessionReader
             }
             else if (t.StringEquals(role, "user"u8))
             {
-                AddUserRecord(message, timestamp, pending, toolsById);
+                if (!AddUserRecord(message, timestamp, pending, toolsById, resume?.EarlierToolCallIds))
+                {
+                    NeedsFullRead = true; // a result for a call made before the checkpoint
+                    return [];
+                }
             }
+        }
+
+        if (rounds.Count > 0)
+        {
+            Checkpoint = rounds[^1].StartsAt;
         }
 
         var steps = new List<AgentStep>(rounds.Count);
         for (var i = 0; i < rounds.Count; i++)
         {
             var step = rounds[i].Step;
-            step.RoundIndex = i;
+            step.RoundIndex = start.RoundIndex + i;
             for (var k = 0; k < step.Tools.Count; k++)
             {
                 step.Tools[k].ToolIndex = k;
@@ -331,13 +385,15 @@ public sealed class ClaudeSessionReader
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void AddUserRecord(int message, string? timestamp, List<TimingEvent> pending, Dictionary<string, ToolCall> toolsById)
+    /// <summary>Adds a user record's input events; false when it answers a call from before the resume checkpoint.</summary>
+    private bool AddUserRecord(int message, string? timestamp, List<TimingEvent> pending, Dictionary<string, ToolCall> toolsById,
+        IReadOnlySet<string>? earlierToolCallIds)
     {
         var t = _tape;
         var content = t.Get(message, "content"u8);
         if (content < 0)
         {
-            return;
+            return true;
         }
 
         if (t.KindOf(content) == JsonKind.String)
@@ -349,12 +405,12 @@ public sealed class ClaudeSessionReader
                 Source = "user.message",
                 ContentChars = PythonJson.ContentChars(t, content),
             });
-            return;
+            return true;
         }
 
         if (t.KindOf(content) != JsonKind.Array)
         {
-            return;
+            return true;
         }
 
         var sawToolResult = false;
@@ -374,6 +430,11 @@ public sealed class ClaudeSessionReader
             }
 
             var id = t.GetString(idIndex);
+            if (earlierToolCallIds is not null && !toolsById.ContainsKey(id) && earlierToolCallIds.Contains(id))
+            {
+                return false;
+            }
+
             var resultContent = t.Get(block, "content"u8);
             var (resultChars, outputBytes) = ToolOutput.Measure(t, resultContent);
             var isError = t.IsTruthy(t.Get(block, "is_error"u8));
@@ -415,6 +476,8 @@ public sealed class ClaudeSessionReader
                 ContentChars = PythonJson.ContentChars(t, content),
             });
         }
+
+        return true;
     }
 
     private static double? NonNegative(JsonTape t, int index) =>

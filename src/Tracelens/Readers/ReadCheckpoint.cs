@@ -1,0 +1,73 @@
+using Tracelens.Model;
+
+namespace Tracelens.Readers;
+
+/// <summary>
+/// Where the next incremental read of an append-only session log starts, and the reader state it
+/// needs there. It sits on the first line of the file's last step: that step (and anything after
+/// it) may still grow — more snapshots of the same message, results of its tool calls — so it
+/// is re-read on every change, while everything before the checkpoint is final.
+/// </summary>
+/// <param name="Offset">Byte offset of the first re-read line (0: read the whole file).</param>
+/// <param name="LineNumber">Number of lines before <paramref name="Offset"/>.</param>
+/// <param name="RoundIndex">Round index of the step that starts at <paramref name="Offset"/>.</param>
+/// <param name="PendingEvents">How many of that step's leading timing events came from lines before <paramref name="Offset"/>.</param>
+/// <param name="LineFingerprint">Identity of the line at <paramref name="Offset"/>: a file rewritten in place is caught by it.</param>
+/// <param name="SyntheticRecords">Synthetic (API error) records before <paramref name="Offset"/>.</param>
+/// <param name="HeadFingerprint">Identity of the file's first bytes (up to <see cref="HeadBytes"/>, never past <paramref name="Offset"/>): a file rewritten from the top is caught by it.</param>
+public sealed record ReadCheckpoint(long Offset, long LineNumber, int RoundIndex, int PendingEvents, long LineFingerprint, long SyntheticRecords, long HeadFingerprint = 0)
+{
+    /// <summary>Read the file from its start.</summary>
+    public static readonly ReadCheckpoint Start = new(0, 0, 0, 0, 0, 0);
+
+    /// <summary>How much of a file's start <see cref="HeadFingerprint"/> covers.</summary>
+    public const int HeadBytes = 4096;
+
+    /// <summary>
+    /// Reads up to <see cref="HeadBytes"/> from the start of a file. Taken before a read, so a file
+    /// rewritten during the read leaves a stale head and is read whole next time.
+    /// </summary>
+    public static byte[] ReadHead(string path)
+    {
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        var head = new byte[HeadBytes];
+        var n = RandomAccess.Read(handle, head, 0);
+        return head[..n];
+    }
+
+    /// <summary>The fingerprint of the part of <paramref name="head"/> before <paramref name="offset"/>.</summary>
+    public static long HeadFingerprintOf(ReadOnlySpan<byte> head, long offset) =>
+        Fingerprint(head[..(int)Math.Min(head.Length, offset)]);
+
+    /// <summary>
+    /// A cheap identity of a line: its length and an FNV-1a hash of its first 512 and last 64 bytes
+    /// (a Claude record starts with its uuid and timestamp, so this tells lines apart).
+    /// </summary>
+    public static long Fingerprint(ReadOnlySpan<byte> line)
+    {
+        var hash = 14695981039346656037UL;
+        Mix(ref hash, line[..Math.Min(line.Length, 512)]);
+        Mix(ref hash, line[Math.Max(0, line.Length - 64)..]);
+        return (long)(hash ^ (ulong)line.Length * 0x9E3779B97F4A7C15UL);
+    }
+
+    private static void Mix(ref ulong hash, ReadOnlySpan<byte> bytes)
+    {
+        foreach (var b in bytes)
+        {
+            hash = (hash ^ b) * 1099511628211UL;
+        }
+    }
+}
+
+/// <summary>
+/// The state an incremental read resumes with: the stored checkpoint, the input events that
+/// preceded it, and the ids of everything before it. A resumed reader that meets one of those ids
+/// (a message continued, or a tool result for an earlier call) cannot finish from the checkpoint
+/// alone and asks for a full read instead, so an incremental read always equals a full one.
+/// </summary>
+public sealed record ResumeState(
+    ReadCheckpoint Checkpoint,
+    IReadOnlyList<TimingEvent> PendingEvents,
+    IReadOnlySet<string> EarlierMessageIds,
+    IReadOnlySet<string> EarlierToolCallIds);
