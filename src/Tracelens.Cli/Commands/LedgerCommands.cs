@@ -151,23 +151,25 @@ public static class LedgerCommands
     private static int Ingest(CliIo io, string? ledgerPath, string home, bool json, bool rebuildAll = false)
     {
         var path = LedgerPaths.Resolve(ledgerPath, io.Env, io.Home);
+        var discovery = new DiscoveryOptions
+        {
+            Home = home,
+            ClaudeConfigDirs = io.Env("CLAUDE_CONFIG_DIR"),
+            CodexHome = io.Env("CODEX_HOME"),
+            XdgDataHome = io.Env("XDG_DATA_HOME"),
+        };
+        var discovered = Ingestor.StartDiscovery(discovery);
         try
         {
             using var ledger = LedgerDatabase.Open(path);
             using var progress = new ProgressLine(io, "ingest");
-            var ingestor = new Ingestor(ledger);
+            var ingestor = new Ingestor(ledger) { Progress = (done, total, bytes) => progress.Report(done, total, bytes) };
             if (rebuildAll)
             {
                 ingestor.ForgetFingerprints();
             }
 
-            var report = ingestor.Run(new DiscoveryOptions
-            {
-                Home = home,
-                ClaudeConfigDirs = io.Env("CLAUDE_CONFIG_DIR"),
-                CodexHome = io.Env("CODEX_HOME"),
-                XdgDataHome = io.Env("XDG_DATA_HOME"),
-            });
+            var report = ingestor.Run(discovery, discovered);
             if (json)
             {
                 JsonOutput.Write(io.Out, j =>
@@ -177,6 +179,7 @@ public static class LedgerCommands
                     j.WriteNumber("files_seen", report.FilesSeen);
                     j.WriteNumber("files_unchanged", report.FilesUnchanged);
                     j.WriteNumber("files_read", report.FilesRead);
+                    j.WriteNumber("files_resumed", report.FilesResumed);
                     j.WriteNumber("steps_added", report.StepsAdded);
                     j.WriteNumber("steps_replaced", report.StepsReplaced);
                     j.WriteNumber("duplicate_steps", report.DuplicateSteps);
@@ -188,7 +191,7 @@ public static class LedgerCommands
             {
                 var inv = CultureInfo.InvariantCulture;
                 io.Out.WriteLine(string.Create(inv, $"Ledger: {path}"));
-                io.Out.WriteLine(string.Create(inv, $"Files: {report.FilesSeen:N0} seen, {report.FilesRead:N0} read, {report.FilesUnchanged:N0} unchanged"));
+                io.Out.WriteLine(string.Create(inv, $"Files: {report.FilesSeen:N0} seen, {report.FilesRead:N0} read ({report.FilesResumed:N0} resumed at their checkpoint), {report.FilesUnchanged:N0} unchanged"));
                 io.Out.WriteLine(string.Create(inv, $"Steps: {report.StepsAdded:N0} added ({report.StepsReplaced:N0} replaced from changed files, {report.DuplicateSteps:N0} duplicates kept once)"));
                 io.Out.WriteLine(string.Create(inv, $"Skipped lines: {report.Diagnostics.TotalSkipped:N0}"));
                 foreach (var e in report.Diagnostics.Examples.Take(10))

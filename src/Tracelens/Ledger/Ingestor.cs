@@ -36,7 +36,8 @@ public sealed class Ingestor(LedgerDatabase ledger)
     /// <summary>Steps written per transaction before committing (files are never split).</summary>
     public int BatchSteps { get; init; } = 5000;
 
-    public Action<int, long>? Progress { get; init; }
+    /// <summary>Called with (files read, files to read, bytes read) as changed files complete.</summary>
+    public Action<int, int, long>? Progress { get; init; }
 
     /// <summary>
     /// Forgets every stored fingerprint and cursor so the next <see cref="Run"/> re-reads all files
@@ -48,12 +49,25 @@ public sealed class Ingestor(LedgerDatabase ledger)
 
     private sealed record StoredSource(long Id, long Size, long MtimeNs, long Inode, ReadCheckpoint Checkpoint);
 
-    public IngestReport Run(DiscoveryOptions discovery)
+    public IngestReport Run(DiscoveryOptions discovery) => Run(discovery, StartDiscovery(discovery));
+
+    /// <summary>
+    /// Starts finding and stat'ing the logs on another thread, so that it overlaps opening the
+    /// ledger (on an unchanged history those two are nearly all an ingest does).
+    /// </summary>
+    public static Task<(List<SessionLog> Logs, List<string> Problems)> StartDiscovery(DiscoveryOptions discovery) => Task.Run(() =>
+    {
+        var problems = new List<string>();
+        return (LogDiscovery.Discover(discovery, problems), problems);
+    });
+
+    public IngestReport Run(DiscoveryOptions discovery, Task<(List<SessionLog> Logs, List<string> Problems)> discovered)
     {
         var report = new IngestReport { Diagnostics = new ReadDiagnostics() };
-        var logs = LogDiscovery.Discover(discovery, report.Problems);
-        report.FilesSeen = logs.Count;
         var known = LoadSources();
+        var (logs, problems) = discovered.GetAwaiter().GetResult();
+        report.Problems.AddRange(problems);
+        report.FilesSeen = logs.Count;
         var changed = new List<SessionLog>();
         foreach (var log in logs)
         {
@@ -97,7 +111,7 @@ public sealed class Ingestor(LedgerDatabase ledger)
         {
             var collector = new Collector
             {
-                Progress = Progress,
+                Progress = Progress is null ? null : (done, bytes) => Progress(done, changed.Count, bytes),
                 ResumeAt = log => resumes.GetValueOrDefault(log.Path),
                 FileCompleted = (log, read) =>
                 {

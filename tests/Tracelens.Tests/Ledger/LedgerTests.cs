@@ -176,4 +176,28 @@ public sealed class LedgerTests : IDisposable
         Assert.Equal(0, status.ExitCode);
         Snapshot.Match(System.Text.RegularExpressions.Regex.Replace(status.Render((_dir, "<HOME>")), "\"last_ingest_at\": \"[^\"]+\"", "\"last_ingest_at\": \"<time>\""), "Cli", "state-status-json.txt");
     }
+
+    [Fact]
+    public void Ingest_output_for_a_first_run_an_unchanged_run_and_an_append()
+    {
+        var runner = new CliRunner { Home = _dir };
+        var home = Path.Combine(_dir, "h");
+        SyntheticHistory.Generate(new SynthOptions { OutputDirectory = home, Seed = 5, TargetBytes = 1_000_000 });
+        var first = runner.Run("ingest", "--home", home);
+        var unchanged = runner.Run("ingest", "--home", home, "--json");
+
+        // Append the last assistant record of the largest Claude transcript again under a new
+        // message id: that file resumes at its checkpoint, re-reads its last step and adds one.
+        var file = Directory.GetFiles(Path.Combine(home, ".claude"), "*.jsonl", SearchOption.AllDirectories)
+            .OrderByDescending(f => new FileInfo(f).Length).ThenBy(f => f, StringComparer.Ordinal).First();
+        var last = File.ReadAllLines(file).Last(l => l.Contains("\"role\":\"assistant\"", StringComparison.Ordinal));
+        File.AppendAllLines(file, [last.Replace("\"id\":\"msg_", "\"id\":\"msg_again_", StringComparison.Ordinal)]);
+        var appended = runner.Run("ingest", "--home", home);
+        var appendedJson = runner.Run("ingest", "--home", home, "--json");
+
+        Snapshot.Match(string.Join("\n", first.Render((_dir, "<HOME>")), unchanged.Render((_dir, "<HOME>")), appended.Render((_dir, "<HOME>")), appendedJson.Render((_dir, "<HOME>"))),
+            "Cli", "ingest-first-unchanged-append.txt");
+        Assert.Contains("(1 resumed at their checkpoint)", appended.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Steps: 2 added (1 replaced", appended.Stdout, StringComparison.Ordinal);
+    }
 }
