@@ -15,9 +15,24 @@ public static class LedgerCommands
     {
         var ledger = LedgerOption();
         var home = new Option<string?>("--home") { Description = "Home directory to scan (default: $HOME)" };
-        var json = new Option<bool>("--json") { Description = "Print the report as JSON" };
-        var command = new Command("ingest", "Add new and changed session logs to the local ledger (unchanged files are only stat'ed)") { ledger, home, json };
-        command.SetAction(parse => Ingest(io, parse.GetValue(ledger), parse.GetValue(home) ?? io.Home, parse.GetValue(json)));
+        var json = new Option<bool>("--json") { Description = "Print the report as JSON (with --watch: one JSON object per line and pass)" };
+        var watch = new Option<bool>("--watch") { Description = "Keep ingesting as logs change (file events, with a polling backstop) until Ctrl+C" };
+        var poll = new Option<double>("--poll")
+        {
+            Description = "With --watch: seconds between passes when no file event arrives",
+            DefaultValueFactory = _ => 10,
+        };
+        poll.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double>() is not (>= 0.05 and <= 86_400))
+            {
+                result.AddError("--poll must be between 0.05 and 86400 seconds");
+            }
+        });
+        var command = new Command("ingest", "Add new and changed session logs to the local ledger (unchanged files are only stat'ed)") { ledger, home, json, watch, poll };
+        command.SetAction(parse => parse.GetValue(watch)
+            ? Watch(io, parse.GetValue(ledger), parse.GetValue(home) ?? io.Home, parse.GetValue(json), TimeSpan.FromSeconds(parse.GetValue(poll)))
+            : Ingest(io, parse.GetValue(ledger), parse.GetValue(home) ?? io.Home, parse.GetValue(json)));
         return command;
     }
 
@@ -170,36 +185,7 @@ public static class LedgerCommands
             }
 
             var report = ingestor.Run(discovery, discovered);
-            if (json)
-            {
-                JsonOutput.Write(io.Out, j =>
-                {
-                    j.WriteStartObject();
-                    j.WriteString("ledger", path);
-                    j.WriteNumber("files_seen", report.FilesSeen);
-                    j.WriteNumber("files_unchanged", report.FilesUnchanged);
-                    j.WriteNumber("files_read", report.FilesRead);
-                    j.WriteNumber("files_resumed", report.FilesResumed);
-                    j.WriteNumber("steps_added", report.StepsAdded);
-                    j.WriteNumber("steps_replaced", report.StepsReplaced);
-                    j.WriteNumber("duplicate_steps", report.DuplicateSteps);
-                    j.WriteNumber("skipped_lines", report.Diagnostics.TotalSkipped);
-                    j.WriteEndObject();
-                });
-            }
-            else
-            {
-                var inv = CultureInfo.InvariantCulture;
-                io.Out.WriteLine(string.Create(inv, $"Ledger: {path}"));
-                io.Out.WriteLine(string.Create(inv, $"Files: {report.FilesSeen:N0} seen, {report.FilesRead:N0} read ({report.FilesResumed:N0} resumed at their checkpoint), {report.FilesUnchanged:N0} unchanged"));
-                io.Out.WriteLine(string.Create(inv, $"Steps: {report.StepsAdded:N0} added ({report.StepsReplaced:N0} replaced from changed files, {report.DuplicateSteps:N0} duplicates kept once)"));
-                io.Out.WriteLine(string.Create(inv, $"Skipped lines: {report.Diagnostics.TotalSkipped:N0}"));
-                foreach (var e in report.Diagnostics.Examples.Take(10))
-                {
-                    io.Out.WriteLine(string.Create(inv, $"  {e.File}:{e.Line}: {e.Reason}"));
-                }
-            }
-
+            PrintReport(io, path, report, json);
             return ExitCodes.Ok;
         }
         catch (LedgerException e)
@@ -210,6 +196,114 @@ public static class LedgerCommands
         {
             // Busy beyond the timeout, disk full, read-only file: nothing half-written stays (the
             // open transaction rolls back); the message says what SQLite saw.
+            return Fail(io, json, "ledger-error", $"{path}: {e.Message}");
+        }
+    }
+
+    private static void PrintReport(CliIo io, string path, IngestReport report, bool json, bool oneLine = false)
+    {
+        if (json)
+        {
+            void Body(System.Text.Json.Utf8JsonWriter j)
+            {
+                j.WriteStartObject();
+                if (oneLine)
+                {
+                    j.WriteString("at", DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+                }
+
+                j.WriteString("ledger", path);
+                j.WriteNumber("files_seen", report.FilesSeen);
+                j.WriteNumber("files_unchanged", report.FilesUnchanged);
+                j.WriteNumber("files_read", report.FilesRead);
+                j.WriteNumber("files_resumed", report.FilesResumed);
+                j.WriteNumber("steps_added", report.StepsAdded);
+                j.WriteNumber("steps_replaced", report.StepsReplaced);
+                j.WriteNumber("duplicate_steps", report.DuplicateSteps);
+                j.WriteNumber("skipped_lines", report.Diagnostics.TotalSkipped);
+                j.WriteEndObject();
+            }
+
+            if (oneLine)
+            {
+                JsonOutput.WriteLine(io.Out, Body);
+            }
+            else
+            {
+                JsonOutput.Write(io.Out, Body);
+            }
+
+            return;
+        }
+
+        var inv = CultureInfo.InvariantCulture;
+        if (oneLine)
+        {
+            io.Out.WriteLine(string.Create(inv, $"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}  {report.FilesRead:N0} files read ({report.FilesResumed:N0} resumed): {report.StepsAdded:N0} steps added, {report.StepsReplaced:N0} replaced, {report.Diagnostics.TotalSkipped:N0} lines skipped"));
+        }
+        else
+        {
+            io.Out.WriteLine(string.Create(inv, $"Ledger: {path}"));
+            io.Out.WriteLine(string.Create(inv, $"Files: {report.FilesSeen:N0} seen, {report.FilesRead:N0} read ({report.FilesResumed:N0} resumed at their checkpoint), {report.FilesUnchanged:N0} unchanged"));
+            io.Out.WriteLine(string.Create(inv, $"Steps: {report.StepsAdded:N0} added ({report.StepsReplaced:N0} replaced from changed files, {report.DuplicateSteps:N0} duplicates kept once)"));
+            io.Out.WriteLine(string.Create(inv, $"Skipped lines: {report.Diagnostics.TotalSkipped:N0}"));
+        }
+
+        foreach (var e in report.Diagnostics.Examples.Take(10))
+        {
+            io.Out.WriteLine(string.Create(inv, $"  {e.File}:{e.Line}: {e.Reason}"));
+        }
+
+        io.Out.Flush();
+    }
+
+    /// <summary>
+    /// <c>ingest --watch</c>: the first pass prints the full report, later passes one line each
+    /// (only when they read something); ends with exit 0 on Ctrl+C or SIGTERM.
+    /// </summary>
+    private static int Watch(CliIo io, string? ledgerPath, string home, bool json, TimeSpan poll)
+    {
+        var path = LedgerPaths.Resolve(ledgerPath, io.Env, io.Home);
+        var discovery = new DiscoveryOptions
+        {
+            Home = home,
+            ClaudeConfigDirs = io.Env("CLAUDE_CONFIG_DIR"),
+            CodexHome = io.Env("CODEX_HOME"),
+            XdgDataHome = io.Env("XDG_DATA_HOME"),
+        };
+        try
+        {
+            using var ledger = LedgerDatabase.Open(path);
+            var passes = 0;
+            var watcher = new LedgerWatcher(ledger, discovery)
+            {
+                PollInterval = poll,
+                Ingested = report =>
+                {
+                    if (passes++ == 0)
+                    {
+                        PrintReport(io, path, report, json);
+                        if (!json)
+                        {
+                            io.Err.WriteLine("tracelens: watching for changes (Ctrl+C to stop)");
+                        }
+                    }
+                    else if (report.FilesRead > 0)
+                    {
+                        PrintReport(io, path, report, json, oneLine: true);
+                    }
+                },
+                Notice = message => io.Err.WriteLine($"tracelens: {message}"),
+            };
+            watcher.Run(io.Cancellation);
+            return ExitCodes.Ok;
+        }
+        catch (LedgerException e)
+        {
+            return Fail(io, json, "ledger-error", e.Message);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException e)
+        {
             return Fail(io, json, "ledger-error", $"{path}: {e.Message}");
         }
     }

@@ -23,16 +23,38 @@ public sealed class CliIo
     /// <summary>Whether stdout is an interactive terminal (colour only then, and never with NO_COLOR).</summary>
     public bool OutIsTerminal { get; init; }
 
+    /// <summary>Cancelled on Ctrl+C or SIGTERM: long-running commands (<c>ingest --watch</c>) end cleanly on it.</summary>
+    public CancellationToken Cancellation { get; init; }
+
     public string Home => Env("HOME") is { Length: > 0 } home ? home : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
 
-    public static CliIo FromConsole() => new()
+    public static CliIo FromConsole()
     {
-        Out = Console.Out,
-        Err = Console.Error,
-        Env = Environment.GetEnvironmentVariable,
-        ErrIsTerminal = !Console.IsErrorRedirected,
-        OutIsTerminal = !Console.IsOutputRedirected,
-    };
+        var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true; // end the command cleanly instead of killing the process mid-write
+            stop.Cancel();
+        };
+        // A service manager's SIGTERM ends a watch cleanly too.
+        var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        });
+        // The registration must outlive this method (a collected one unregisters itself).
+        stop.Token.Register(() => GC.KeepAlive(terminate));
+        return new()
+        {
+            Out = Console.Out,
+            Err = Console.Error,
+            Env = Environment.GetEnvironmentVariable,
+            ErrIsTerminal = !Console.IsErrorRedirected,
+            OutIsTerminal = !Console.IsOutputRedirected,
+            Cancellation = stop.Token,
+        };
+    }
+
 
     /// <summary>A Spectre console over <see cref="Out"/>: plain text when redirected or NO_COLOR is set.</summary>
     public IAnsiConsole OutConsole()

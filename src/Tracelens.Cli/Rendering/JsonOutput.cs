@@ -13,10 +13,17 @@ public static class JsonOutput
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    public static void Write(TextWriter writer, Action<Utf8JsonWriter> body)
+    private static readonly JsonWriterOptions LineOptions = Options with { Indented = false };
+
+    /// <summary>One document on one line: a stream of JSON Lines (e.g. one per watch pass).</summary>
+    public static void WriteLine(TextWriter writer, Action<Utf8JsonWriter> body) => Write(writer, body, LineOptions);
+
+    public static void Write(TextWriter writer, Action<Utf8JsonWriter> body) => Write(writer, body, Options);
+
+    private static void Write(TextWriter writer, Action<Utf8JsonWriter> body, JsonWriterOptions options)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, Options))
+        using (var json = new Utf8JsonWriter(buffer, options))
         {
             body(json);
         }

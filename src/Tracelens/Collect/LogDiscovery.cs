@@ -118,6 +118,29 @@ public static class LogDiscovery
         return logs;
     }
 
+    /// <summary>Every folder discovery scans, whether or not it exists yet (what a watcher observes).</summary>
+    public static IEnumerable<string> Roots(DiscoveryOptions options)
+    {
+        var want = (Provider p) => options.Providers is null || options.Providers.Contains(p);
+        var roots = new List<string>();
+        if (want(Provider.Claude))
+        {
+            roots.AddRange(ClaudeRoots(options).Select(r => r.Root));
+        }
+
+        if (want(Provider.Codex))
+        {
+            roots.AddRange(CodexRoots(options));
+        }
+
+        if (want(Provider.OpenCode))
+        {
+            roots.Add(OpenCodeStorage.DefaultRoot(options.Home, options.XdgDataHome));
+        }
+
+        return roots.Distinct(StringComparer.Ordinal);
+    }
+
     private static IEnumerable<(string Root, string Store)> ClaudeRoots(DiscoveryOptions o)
     {
         if (!string.IsNullOrWhiteSpace(o.ClaudeConfigDirs))

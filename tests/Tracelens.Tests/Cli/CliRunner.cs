@@ -10,6 +10,12 @@ public sealed class CliRunner
     public required string Home { get; init; }
     public Dictionary<string, string> Env { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Stands in for Ctrl+C: long-running commands end when it is cancelled.</summary>
+    public CancellationToken Cancellation { get; init; }
+
+    /// <summary>Receives stdout as it is written (a watch's progress), besides the final result.</summary>
+    public TextWriter? LiveOut { get; init; }
+
     public sealed record Result(int ExitCode, string Stdout, string Stderr)
     {
         /// <summary>The golden form: exit code, stdout and stderr with machine paths replaced.</summary>
@@ -41,6 +47,7 @@ public sealed class CliRunner
             Err = stderr,
             Env = name => env.TryGetValue(name, out var v) ? v : null,
             OpenStdout = () => new NonClosingStream(raw),
+            Cancellation = Cancellation,
         };
         var code = TracelensCli.Run(args, io);
         var bulk = Encoding.UTF8.GetString(raw.ToArray());
