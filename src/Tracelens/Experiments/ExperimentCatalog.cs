@@ -1,4 +1,6 @@
 using Tracelens.Experiments.LlmGeneration.OutputTokens;
+using Tracelens.Experiments.LlmGeneration.TokenSpindles;
+using Tracelens.Experiments.PrefixCache.CacheHitRatio;
 
 namespace Tracelens.Experiments;
 
@@ -8,6 +10,8 @@ public static class ExperimentCatalog
     public static IReadOnlyList<IExperiment> All { get; } =
     [
         new OutputTokensExperiment(),
+        new TokenSpindlesExperiment(),
+        new CacheHitRatioExperiment(),
     ];
 
     /// <summary>The experiment with this id, or null.</summary>

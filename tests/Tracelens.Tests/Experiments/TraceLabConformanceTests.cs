@@ -30,6 +30,14 @@ public sealed class TraceLabConformanceTests : IDisposable
 
     [SharedTheory]
     [InlineData("llm_generation/output_tokens", "output_tokens_summary.csv")]
+    [InlineData("llm_generation/token_spindles", "token_spindle_summary.csv")]
+    [InlineData("llm_generation/token_spindles", "token_spindles_stats.json")]
+    [InlineData("prefix_cache/cache_hit_ratio", "cache_hit_ratio_summary.csv")]
+    [InlineData("prefix_cache/cache_hit_ratio", "cache_hit_ratio_bins.csv")]
+    [InlineData("prefix_cache/cache_hit_ratio", "cache_hit_ratio_round_split.csv")]
+    [InlineData("prefix_cache/cache_hit_ratio", "cache_hit_ratio_token_weighted.csv")]
+    [InlineData("prefix_cache/cache_hit_ratio", "cache_hit_ratio_table.md")]
+    [InlineData("prefix_cache/cache_hit_ratio", "prefix_cache_hit_rate_table.tex")]
     public void Experiment_output_matches_tracelab(string id, string file)
     {
         var directory = RunExperiment(ExperimentCatalog.Find(id)!);
