@@ -1,6 +1,7 @@
 using Tracelens.Experiments.LlmGeneration.OutputTokens;
 using Tracelens.Experiments.LlmGeneration.TokenSpindles;
 using Tracelens.Experiments.PrefixCache.CacheHitRatio;
+using Tracelens.Experiments.TraceFacts.OverviewSummary;
 
 namespace Tracelens.Experiments;
 
@@ -12,6 +13,7 @@ public static class ExperimentCatalog
         new OutputTokensExperiment(),
         new TokenSpindlesExperiment(),
         new CacheHitRatioExperiment(),
+        new OverviewSummaryExperiment(),
     ];
 
     /// <summary>The experiment with this id, or null.</summary>

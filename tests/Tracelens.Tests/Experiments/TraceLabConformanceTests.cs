@@ -38,6 +38,7 @@ public sealed class TraceLabConformanceTests : IDisposable
     [InlineData("prefix_cache/cache_hit_ratio", "cache_hit_ratio_token_weighted.csv")]
     [InlineData("prefix_cache/cache_hit_ratio", "cache_hit_ratio_table.md")]
     [InlineData("prefix_cache/cache_hit_ratio", "prefix_cache_hit_rate_table.tex")]
+    [InlineData("trace_facts/overview_summary", "summary.json")]
     public void Experiment_output_matches_tracelab(string id, string file)
     {
         var directory = RunExperiment(ExperimentCatalog.Find(id)!);
