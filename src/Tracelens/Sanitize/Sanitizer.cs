@@ -1,7 +1,7 @@
-using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Unicode;
+using Tracelens.Export;
 using Tracelens.Json;
 using Tracelens.Readers;
 
@@ -225,55 +225,10 @@ public static class Sanitizer
     }
 
     /// <summary>Opens a file for reading, decompressing it when it starts with the gzip magic bytes.</summary>
-    public static Stream OpenInput(string path)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024);
-        try
-        {
-            return OpenInput(file);
-        }
-        catch
-        {
-            file.Dispose();
-            throw;
-        }
-    }
+    public static Stream OpenInput(string path) => TraceFile.OpenRead(path);
 
-    /// <summary>
-    /// Wraps <paramref name="raw"/> in a gzip decompressor when it starts with the gzip magic bytes
-    /// (1F 8B), otherwise returns a stream of the same bytes. Works on unseekable streams (stdin).
-    /// The returned stream owns <paramref name="raw"/>.
-    /// </summary>
-    public static Stream OpenInput(Stream raw)
-    {
-        ArgumentNullException.ThrowIfNull(raw);
-        var head = new byte[2];
-        var n = 0;
-        while (n < head.Length)
-        {
-            var read = raw.Read(head, n, head.Length - n);
-            if (read == 0)
-            {
-                break;
-            }
-
-            n += read;
-        }
-
-        Stream stream;
-        if (raw.CanSeek)
-        {
-            raw.Seek(-n, SeekOrigin.Current);
-            stream = raw;
-        }
-        else
-        {
-            stream = new PrefixedStream(head.AsMemory(0, n), raw);
-        }
-
-        return n == 2 && head[0] == 0x1F && head[1] == 0x8B ? new GZipStream(stream, CompressionMode.Decompress) : stream;
-    }
+    /// <summary>Decompresses <paramref name="raw"/> when it starts with the gzip magic bytes (see <see cref="TraceFile.OpenRead(Stream)"/>).</summary>
+    public static Stream OpenInput(Stream raw) => TraceFile.OpenRead(raw);
 
     // Python's `not line.strip()` also strips non-ASCII whitespace (U+00A0, U+2028, U+3000, …),
     // which the reader's ASCII check leaves to us. Such a line is skipped, not an invalid row.
@@ -304,61 +259,6 @@ public static class Sanitizer
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Best effort: a leftover hidden .tmp file is harmless and holds only sanitized rows.
-        }
-    }
-
-    /// <summary>A read-only stream that first returns a few already-read bytes, then the rest of the inner stream.</summary>
-    private sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream inner) : Stream
-    {
-        private ReadOnlyMemory<byte> _prefix = prefix;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            if (_prefix.IsEmpty)
-            {
-                return inner.Read(buffer);
-            }
-
-            var n = Math.Min(buffer.Length, _prefix.Length);
-            _prefix.Span[..n].CopyTo(buffer);
-            _prefix = _prefix[n..];
-            return n;
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                inner.Dispose();
-            }
-
-            base.Dispose(disposing);
         }
     }
 }

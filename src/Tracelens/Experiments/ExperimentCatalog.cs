@@ -1,0 +1,21 @@
+using Tracelens.Experiments.LlmGeneration.OutputTokens;
+using Tracelens.Experiments.LlmGeneration.TokenSpindles;
+using Tracelens.Experiments.PrefixCache.CacheHitRatio;
+using Tracelens.Experiments.TraceFacts.OverviewSummary;
+
+namespace Tracelens.Experiments;
+
+/// <summary>Every experiment, one line each, in TraceLab's run order. The CLI, the runner and the tests read this list.</summary>
+public static class ExperimentCatalog
+{
+    public static IReadOnlyList<IExperiment> All { get; } =
+    [
+        new OutputTokensExperiment(),
+        new TokenSpindlesExperiment(),
+        new CacheHitRatioExperiment(),
+        new OverviewSummaryExperiment(),
+    ];
+
+    /// <summary>The experiment with this id, or null.</summary>
+    public static IExperiment? Find(string id) => All.FirstOrDefault(e => string.Equals(e.Id, id, StringComparison.Ordinal));
+}
