@@ -20,6 +20,7 @@ public static class TracelensCli
             DemoCommand.Build(io),
             LedgerCommands.BuildIngest(io),
             LedgerCommands.BuildState(io),
+            LedgerCommands.BuildImport(io),
             LedgerCommands.BuildExport(io),
             PricesCommand.Build(io),
         };

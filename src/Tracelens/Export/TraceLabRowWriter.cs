@@ -27,25 +27,31 @@ public static class TraceLabRowWriter
     public static void Append(Utf8Buffer sb, AgentStep step)
     {
         var codex = step.Provider != Provider.Claude;
+        // An imported row keeps exactly the keys it had; a collected one gets the collector's set.
+        var keys = step.TraceLabKeys ?? CollectedKeys(step, codex);
         var w = new RowBuilder(sb);
         sb.Append((byte)'{');
         w.Key("provider"u8).Str(step.Provider.WireName());
-        if (!codex && step.Project is not null)
+        if (keys.HasFlag(TraceLabRowKeys.Project))
         {
             w.Key("project"u8).Str(step.Project);
         }
 
         w.Key("session_id"u8).Str(step.SessionId);
-        if (step.SessionFile is not null)
+        if (keys.HasFlag(TraceLabRowKeys.SessionFile))
         {
             w.Key("session_file"u8).Str(step.SessionFile);
         }
 
         w.Key("round_index"u8).Int(step.RoundIndex);
         w.Key("round_id"u8).Str(step.RoundId);
-        if (codex)
+        if (keys.HasFlag(TraceLabRowKeys.TurnId))
         {
             w.Key("turn_id"u8).Str(step.TurnId);
+        }
+
+        if (keys.HasFlag(TraceLabRowKeys.Cwd))
+        {
             w.Key("cwd"u8).Str(step.Cwd);
         }
 
@@ -80,7 +86,7 @@ public static class TraceLabRowWriter
                 sb.Append((byte)',');
             }
 
-            AppendTool(sb, step.Tools[i], codex);
+            AppendTool(sb, step.Tools[i], codex, keys.HasFlag(TraceLabRowKeys.ToolInput));
         }
 
         sb.Append((byte)']');
@@ -91,27 +97,68 @@ public static class TraceLabRowWriter
         w.Key("current_tool_result_chars"u8).Int(step.CurrentToolResultChars);
         w.Key("current_input_chars"u8).Int(step.CurrentInputChars);
         w.Key("first_input_event_type"u8).Str(step.FirstInputEventType);
-        if (step.Home is not null)
+        if (keys.HasFlag(TraceLabRowKeys.Home))
         {
             w.Key("home"u8).Str(step.Home);
         }
 
-        if (step.User is not null)
+        if (keys.HasFlag(TraceLabRowKeys.User))
         {
             w.Key("user"u8).Str(step.User);
         }
 
-        if (step.Store is not null)
+        if (keys.HasFlag(TraceLabRowKeys.Store))
         {
             w.Key("store"u8).Str(step.Store);
         }
 
-        if (step.TraceKey is not null)
+        if (keys.HasFlag(TraceLabRowKeys.TraceKey))
         {
             w.Key("trace_key"u8).Str(step.TraceKey);
         }
 
         sb.Append((byte)'}');
+    }
+
+    /// <summary>The keys TraceLab's collector writes for a step read from session logs.</summary>
+    private static TraceLabRowKeys CollectedKeys(AgentStep step, bool codex)
+    {
+        var keys = TraceLabRowKeys.ToolInput;
+        if (codex)
+        {
+            keys |= TraceLabRowKeys.TurnId | TraceLabRowKeys.Cwd;
+        }
+        else if (step.Project is not null)
+        {
+            keys |= TraceLabRowKeys.Project;
+        }
+
+        if (step.SessionFile is not null)
+        {
+            keys |= TraceLabRowKeys.SessionFile;
+        }
+
+        if (step.Home is not null)
+        {
+            keys |= TraceLabRowKeys.Home;
+        }
+
+        if (step.User is not null)
+        {
+            keys |= TraceLabRowKeys.User;
+        }
+
+        if (step.Store is not null)
+        {
+            keys |= TraceLabRowKeys.Store;
+        }
+
+        if (step.TraceKey is not null)
+        {
+            keys |= TraceLabRowKeys.TraceKey;
+        }
+
+        return keys;
     }
 
     private static void AppendEvent(Utf8Buffer sb, TimingEvent e)
@@ -154,7 +201,7 @@ public static class TraceLabRowWriter
         sb.Append((byte)'}');
     }
 
-    private static void AppendTool(Utf8Buffer sb, ToolCall t, bool codex)
+    private static void AppendTool(Utf8Buffer sb, ToolCall t, bool codex, bool withInput)
     {
         var w = new RowBuilder(sb);
         sb.Append((byte)'{');
@@ -167,8 +214,12 @@ public static class TraceLabRowWriter
             w.Key("result_at"u8).Str(t.ResultAt);
         }
 
-        w.Key("input"u8);
-        sb.Append(t.InputPythonJson);
+        if (withInput)
+        {
+            w.Key("input"u8);
+            sb.Append(t.InputPythonJson);
+        }
+
         w.Key("input_chars"u8).Int(t.InputChars);
         w.Key("result_chars"u8).Int(t.ResultChars);
         w.Key("tool_wall_latency_ms"u8).Int(t.ToolWallLatencyMs);

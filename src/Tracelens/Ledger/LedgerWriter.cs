@@ -22,6 +22,7 @@ public sealed class LedgerWriter : IDisposable
         "parent_tool_call_id", "current_input_event_count",
         "current_user_message_count", "current_tool_result_count", "current_user_message_chars", "current_tool_result_chars",
         "current_input_chars", "first_input_event_type", "project", "cwd", "session_file", "home", "user_name", "store", "lineage_key",
+        "tracelab_keys",
     ];
 
     private static readonly string[] ToolColumns =
@@ -94,6 +95,7 @@ public sealed class LedgerWriter : IDisposable
         p.Bind(39, s.User);
         p.Bind(40, s.Store);
         p.Bind(41, LineageKey(s));
+        p.Bind(42, (long?)s.TraceLabKeys);
         if (p.Execute() == 0)
         {
             return false;

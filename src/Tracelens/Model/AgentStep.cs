@@ -88,6 +88,13 @@ public sealed class AgentStep
     /// <summary>For subagent transcripts: the agent type (from the sidecar meta file).</summary>
     public string? SubagentType { get; set; }
 
+    /// <summary>
+    /// For a step imported from a TraceLab trace: which of the optional keys its row had, so the
+    /// row is written back byte for byte (a sanitized row has no <c>session_file</c>, <c>home</c>,
+    /// tool <c>input</c>…). Null for steps read from session logs: the collector's key set.
+    /// </summary>
+    public Export.TraceLabRowKeys? TraceLabKeys { get; set; }
+
     /// <summary>1-based line of the call's first record in its file.</summary>
     public long FirstLine { get; set; }
 

@@ -1,0 +1,149 @@
+using System.Globalization;
+using Tracelens.Collect;
+using Tracelens.Export;
+using Tracelens.Readers;
+
+namespace Tracelens.Ledger;
+
+/// <summary>What importing one trace file did.</summary>
+public sealed class ImportReport
+{
+    public required string Path { get; init; }
+
+    /// <summary>The file's fingerprint matched its last import: nothing was read.</summary>
+    public bool Unchanged { get; set; }
+
+    public long Rows { get; set; }
+    public long StepsAdded { get; set; }
+    public long StepsReplaced { get; set; }
+
+    /// <summary>Rows whose trace_key the ledger already held (from logs or another trace): the first stays.</summary>
+    public long DuplicateSteps { get; set; }
+
+    /// <summary>Rows with keys outside TraceLab's schema: imported without them, so export cannot reproduce those rows.</summary>
+    public long RowsWithUnknownKeys { get; set; }
+
+    public required ReadDiagnostics Diagnostics { get; init; }
+}
+
+/// <summary>
+/// Loads TraceLab traces (normalized or sanitized rows, plain or gzip; TraceLab's public dataset
+/// format) into the ledger. Each trace file is a source of kind <c>import</c>: re-importing an
+/// unchanged file does nothing, a changed one replaces its rows, all in one transaction per file.
+/// Every row keeps which optional keys it had, so <c>export --format tracelab</c> writes it back
+/// byte for byte. Rows are stored like collected steps (a trace_key already in the ledger keeps
+/// its first copy), so importing a trace of your own logs adds nothing twice.
+/// </summary>
+public sealed class TraceImporter(LedgerDatabase ledger)
+{
+    /// <summary>Called with the rows read so far.</summary>
+    public Action<long>? Progress { get; init; }
+
+    public ImportReport Import(string tracePath)
+    {
+        var path = System.IO.Path.GetFullPath(tracePath);
+        var report = new ImportReport { Path = path, Diagnostics = new ReadDiagnostics() };
+        if (!FileStatus.TryGet(path, out var size, out var mtime, out var inode))
+        {
+            throw new FileNotFoundException($"{path}: no such file", path);
+        }
+
+        var connection = ledger.Connection;
+        if (LedgerDatabase.Scalar(connection, """
+                SELECT 1 FROM sources WHERE path = $p AND kind = 'import' AND size_bytes = $s AND mtime_ns = $m AND inode = $i;
+                """, ("$p", path), ("$s", size), ("$m", mtime), ("$i", inode)) is not null)
+        {
+            report.Unchanged = true;
+            return report;
+        }
+
+        // Open the trace before taking the write lock: a file that is not a trace fails here.
+        var rows = TraceLabRowReader.ReadRows(path, report.Diagnostics);
+        using var writer = new LedgerWriter(connection);
+        var affected = new AffectedRows(connection);
+        LedgerDatabase.Execute(connection, "BEGIN IMMEDIATE;");
+        var committed = false;
+        try
+        {
+            var sourceId = (long)LedgerDatabase.Scalar(connection, """
+                INSERT INTO sources (provider, path, store, size_bytes, mtime_ns, inode, steps, ingested_at, kind)
+                VALUES ('tracelab', $p, 'import', $s, $m, $i, 0, $now, 'import')
+                ON CONFLICT(path) DO UPDATE SET size_bytes = excluded.size_bytes, mtime_ns = excluded.mtime_ns, inode = excluded.inode,
+                    ingested_at = excluded.ingested_at, kind = 'import'
+                RETURNING id;
+                """, ("$p", path), ("$s", size), ("$m", mtime), ("$i", inode),
+                ("$now", DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture)))!;
+            report.StepsReplaced = affected.DeleteSteps(sourceId, 0);
+            affected.CountSteps(sourceId);
+            foreach (var row in rows)
+            {
+                var step = row.Step;
+                step.TraceLabKeys = row.Keys & ~TraceLabRowKeys.UnknownKey;
+                if (row.Keys.HasFlag(TraceLabRowKeys.UnknownKey))
+                {
+                    report.RowsWithUnknownKeys++;
+                }
+
+                // The row's line orders it in export; its step started at its first timing event.
+                step.FirstLine = row.Line;
+                step.StartedAt ??= StartOf(step);
+                if (writer.Insert(step, sourceId))
+                {
+                    affected.Added(step);
+                    report.StepsAdded++;
+                }
+                else
+                {
+                    report.DuplicateSteps++;
+                }
+
+                if (++report.Rows % 50_000 == 0)
+                {
+                    Progress?.Invoke(report.Rows);
+                }
+            }
+
+            if (report.Rows == 0 && report.Diagnostics.Examples.FirstOrDefault() is { } first)
+            {
+                // Nothing usable at all: not a trace (a raw session log, some other JSONL). Store nothing.
+                throw new InvalidDataException($"{first.File}:{first.Line}: not a TraceLab trace ({first.Reason}); " +
+                    $"{report.Diagnostics.TotalSkipped.ToString(CultureInfo.InvariantCulture)} lines skipped, none imported");
+            }
+
+            affected.Settle();
+            LedgerDatabase.Execute(connection, "COMMIT;");
+            committed = true;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException && !e.Message.StartsWith(path, StringComparison.Ordinal))
+        {
+            // A damaged gzip stream, a read error: say which file.
+            throw new InvalidDataException($"{path}: {e.Message}", e);
+        }
+        finally
+        {
+            if (!committed)
+            {
+                LedgerDatabase.RollbackQuietly(connection);
+            }
+        }
+
+        return report;
+    }
+
+    /// <summary>
+    /// When an imported step started: rows carry no start time, so it is the first event the model
+    /// produced (its reply began), else the first event at all.
+    /// </summary>
+    private static string? StartOf(Model.AgentStep step)
+    {
+        foreach (var e in step.TimingEvents)
+        {
+            if (!e.IsInputEvent && e.Timestamp is not null)
+            {
+                return e.Timestamp;
+            }
+        }
+
+        return step.TimingEvents.FirstOrDefault(e => e.Timestamp is not null)?.Timestamp;
+    }
+}
