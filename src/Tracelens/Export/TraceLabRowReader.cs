@@ -139,11 +139,27 @@ public static class TraceLabRowReader
         return new RowMapper(tape).Map(out keys, out error);
     }
 
+    /// <summary>
+    /// Reads a <c>timing_events</c> array on its own (as the ledger stores it). Returns null, with
+    /// <paramref name="error"/> set, when it is not a valid one.
+    /// </summary>
+    public static List<TimingEvent>? MapTimingEvents(JsonTape tape, out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(tape);
+        var mapper = new RowMapper(tape);
+        var events = mapper.EventsAt(JsonTape.Root);
+        error = mapper.Error;
+        return error is null ? events : null;
+    }
+
     /// <summary>Lines copied out of the line reader so a worker can parse them while the next batch is read.</summary>
     private sealed class LineBatch
     {
         private readonly List<(int Start, int Length, long Line)> _lines = new(1024);
-        private byte[] _bytes = new byte[64 * 1024];
+
+        // Pooled: a fresh multi-megabyte array per batch lands on the large-object heap and made the
+        // reading thread spend its time zeroing memory and collecting gen 2.
+        private byte[] _bytes = System.Buffers.ArrayPool<byte>.Shared.Rent(BatchBytes + (64 * 1024));
         private int _used;
 
         public static LineBatch? Fill(JsonlLineReader reader)
@@ -159,14 +175,23 @@ public static class TraceLabRowReader
                 batch.Add(line, reader.LineNumber, reader.LineTerminated);
             }
 
-            return batch._lines.Count == 0 ? null : batch;
+            if (batch._lines.Count == 0)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(batch._bytes);
+                return null;
+            }
+
+            return batch;
         }
 
         private void Add(ReadOnlySpan<byte> line, long number, bool terminated)
         {
             if (_used + line.Length > _bytes.Length)
             {
-                Array.Resize(ref _bytes, Math.Max(_used + line.Length, _bytes.Length * 2));
+                var bigger = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(_used + line.Length, _bytes.Length * 2));
+                _bytes.AsSpan(0, _used).CopyTo(bigger);
+                System.Buffers.ArrayPool<byte>.Shared.Return(_bytes);
+                _bytes = bigger;
             }
 
             line.CopyTo(_bytes.AsSpan(_used));
@@ -179,7 +204,7 @@ public static class TraceLabRowReader
         {
             var rows = new List<TraceLabRow>(_lines.Count);
             var skipped = new List<(long, string, string?)>();
-            var tape = new JsonTape();
+            var tape = JsonTape.ForThread(0);
             foreach (var (start, length, signedLine) in _lines)
             {
                 var line = Math.Abs(signedLine);
@@ -211,6 +236,9 @@ public static class TraceLabRowReader
                 rows.Add(new TraceLabRow(step, line, keys));
             }
 
+            // Steps copy what they keep out of the tape, so the bytes can go back to the pool.
+            System.Buffers.ArrayPool<byte>.Shared.Return(_bytes);
+            _bytes = [];
             return new ParsedBatch(rows, skipped);
         }
     }
@@ -392,6 +420,10 @@ public static class TraceLabRowReader
             step.RoundId = roundId!;
             return step;
         }
+
+        public readonly string? Error => _error;
+
+        public List<TimingEvent> EventsAt(int array) => Events(array);
 
         private List<TimingEvent> Events(int array)
         {

@@ -65,18 +65,8 @@ public static class TraceLabRowWriter
         w.Key("output_tokens"u8).Int(step.OutputTokens);
         w.Key("reasoning_output_tokens"u8).Int(step.ReasoningOutputTokens);
         w.Key("timing_events"u8);
-        sb.Append((byte)'[');
-        for (var i = 0; i < step.TimingEvents.Count; i++)
-        {
-            if (i > 0)
-            {
-                sb.Append((byte)',');
-            }
+        AppendTimingEvents(sb, step.TimingEvents);
 
-            AppendEvent(sb, step.TimingEvents[i]);
-        }
-
-        sb.Append((byte)']');
         w.Key("tools"u8);
         sb.Append((byte)'[');
         for (var i = 0; i < step.Tools.Count; i++)
@@ -159,6 +149,32 @@ public static class TraceLabRowWriter
         }
 
         return keys;
+    }
+
+    /// <summary>A step's <c>timing_events</c> array, exactly as it appears in its row.</summary>
+    public static void AppendTimingEvents(Utf8Buffer sb, IReadOnlyList<TimingEvent> events)
+    {
+        sb.Append((byte)'[');
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (i > 0)
+            {
+                sb.Append((byte)',');
+            }
+
+            AppendEvent(sb, events[i]);
+        }
+
+        sb.Append((byte)']');
+    }
+
+    /// <summary>The <c>timing_events</c> array of a step as UTF-8 bytes.</summary>
+    public static byte[] TimingEventsUtf8(IReadOnlyList<TimingEvent> events)
+    {
+        var buffer = Utf8Buffer.ForThread(1);
+        buffer.Clear();
+        AppendTimingEvents(buffer, events);
+        return buffer.ToArray();
     }
 
     private static void AppendEvent(Utf8Buffer sb, TimingEvent e)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Tracelens.Collect;
+using Tracelens.Export;
 using Tracelens.Model;
 using Tracelens.Readers;
 
@@ -103,7 +104,7 @@ public sealed class Ingestor(LedgerDatabase ledger)
 
         using var writer = new LedgerWriter(connection);
         var affected = new AffectedRows(connection);
-        var pending = new List<AgentStep>();
+        var pending = new List<(AgentStep Step, byte[] Events)>();
         long inTransaction = 0;
         LedgerDatabase.Execute(connection, "BEGIN IMMEDIATE;");
         var committed = false;
@@ -127,9 +128,9 @@ public sealed class Ingestor(LedgerDatabase ledger)
                     }
 
                     affected.CountSteps(sourceId);
-                    foreach (var step in pending)
+                    foreach (var (step, events) in pending)
                     {
-                        if (writer.Insert(step, sourceId))
+                        if (writer.Insert(step, sourceId, events))
                         {
                             affected.Added(step);
                             report.StepsAdded++;
@@ -151,7 +152,9 @@ public sealed class Ingestor(LedgerDatabase ledger)
                     }
                 },
             };
-            var collect = collector.Run(changed, discovery.Home, pending.Add);
+            // Events are serialized on the reading threads; the writing thread only binds them.
+            var collect = collector.Run(changed, discovery.Home, step => TraceLabRowWriter.TimingEventsUtf8(step.TimingEvents),
+                (step, events) => pending.Add((step, events)));
             report.Diagnostics = collect.Diagnostics;
             report.DuplicateSteps += collect.DuplicateSteps;
             affected.Settle();
@@ -214,8 +217,8 @@ public sealed class Ingestor(LedgerDatabase ledger)
             return null;
         }
 
-        var events = new LedgerReader(ledger).TimingEvents(id).Take(checkpoint.PendingEvents).ToList();
-        if (events.Count != checkpoint.PendingEvents)
+        var events = new LedgerReader(ledger).TimingEvents(id)?.Take(checkpoint.PendingEvents).ToList();
+        if (events is null || events.Count != checkpoint.PendingEvents)
         {
             return null;
         }

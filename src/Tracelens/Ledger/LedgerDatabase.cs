@@ -53,6 +53,8 @@ public sealed class LedgerDatabase : IDisposable
         {
             connection.Open();
             Execute(connection, "PRAGMA busy_timeout = 10000;");
+            // Bigger pages: wide step rows and long keys fit with fewer splits (only takes effect on a new file).
+            Execute(connection, "PRAGMA page_size = 16384;");
             Execute(connection, "PRAGMA journal_mode = WAL;");
             Execute(connection, "PRAGMA synchronous = NORMAL;");
             Execute(connection, "PRAGMA foreign_keys = ON;");

@@ -20,7 +20,7 @@ public sealed class LedgerReader(LedgerDatabase ledger)
                    current_input_event_count, current_user_message_count, current_tool_result_count, current_user_message_chars,
                    current_tool_result_chars, current_input_chars, first_input_event_type, home, user_name, store, trace_key,
                    request_id, stop_reason, cache_creation_5m_tokens, cache_creation_1h_tokens, started_at, is_sidechain,
-                   parent_session_id, agent_id, subagent_type, parent_tool_call_id, first_line, tracelab_keys
+                   parent_session_id, agent_id, subagent_type, parent_tool_call_id, first_line, tracelab_keys, timing_events_json
             FROM steps ORDER BY source_id, first_line, round_index, id;
             """, c);
         // Steps come in export order; their tools and events are fetched a batch at a time (one
@@ -77,6 +77,7 @@ public sealed class LedgerReader(LedgerDatabase ledger)
                 FirstLine = r.GetInt64(39),
                 TraceLabKeys = r.IsDBNull(40) ? null : (Export.TraceLabRowKeys)r.GetInt64(40),
             };
+            step.TimingEvents = ParseEvents(r, 41, r.GetInt64(0));
             batch.Add((r.GetInt64(0), step));
             if (batch.Count == BatchSize)
             {
@@ -143,68 +144,40 @@ public sealed class LedgerReader(LedgerDatabase ledger)
             }
         }
 
-        using (var events = new SqliteCommand($"""
-            SELECT step_id, event_type, timestamp, source, content_chars, tool_call_id, tool_name, tool_index, result_chars, is_error
-            FROM timing_events WHERE step_id IN ({ids}) ORDER BY step_id, event_index;
-            """, ledger.Connection))
-        using (var e = events.ExecuteReader())
-        {
-            while (e.Read())
-            {
-                var stepId = e.GetInt64(0);
-                byId[stepId].TimingEvents.Add(ReadEvent(e, 1, stepId));
-            }
-        }
-
         var steps = batch.Select(b => b.Step).ToList();
         batch.Clear();
         return steps;
     }
 
-    /// <summary>The ordered timing events of one step.</summary>
-    public List<TimingEvent> TimingEvents(long stepId)
+    /// <summary>The ordered timing events of one step; null when the step does not exist.</summary>
+    public List<TimingEvent>? TimingEvents(long stepId)
     {
-        using var command = new SqliteCommand(EventsSql, ledger.Connection);
+        using var command = new SqliteCommand("SELECT timing_events_json FROM steps WHERE id = $id;", ledger.Connection);
         command.Parameters.AddWithValue("$id", stepId);
         using var reader = command.ExecuteReader();
-        var events = new List<TimingEvent>();
-        ReadEvents(reader, stepId, events);
-        return events;
+        return reader.Read() ? ParseEvents(reader, 0, stepId) : null;
     }
 
-    private const string EventsSql = """
-        SELECT event_type, timestamp, source, content_chars, tool_call_id, tool_name, tool_index, result_chars, is_error
-        FROM timing_events WHERE step_id = $id ORDER BY event_index;
-        """;
-
-    private void ReadEvents(SqliteDataReader e, long stepId, List<TimingEvent> into)
+    /// <summary>Decodes a stored <c>timing_events</c> array (UTF-8 text) read at column <paramref name="column"/>.</summary>
+    private List<TimingEvent> ParseEvents(SqliteDataReader r, int column, long stepId)
     {
-        while (e.Read())
+        var length = (int)r.GetBytes(column, 0, null, 0, 0);
+        var bytes = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(length, 2));
+        try
         {
-            into.Add(ReadEvent(e, 0, stepId));
-        }
-    }
+            r.GetBytes(column, 0, bytes, 0, length);
+            var tape = Json.JsonTape.ForThread(1);
+            if (tape.ParseInPlace(bytes, 0, length) && Export.TraceLabRowReader.MapTimingEvents(tape, out var error) is { } events)
+            {
+                return events;
+            }
 
-    /// <summary>One timing event whose columns start at <paramref name="at"/>.</summary>
-    private TimingEvent ReadEvent(SqliteDataReader e, int at, long stepId)
-    {
-        if (!TimingEvent.TryParse(e.GetString(at), out var type))
-        {
-            throw new LedgerException($"{ledger.Path}: step {stepId} has an unknown event type '{e.GetString(at)}'");
+            throw new LedgerException($"{ledger.Path}: step {stepId} has unreadable timing events ({tape.Error ?? "not a timing_events array"})");
         }
-
-        return new TimingEvent
+        finally
         {
-            EventType = type,
-            Timestamp = Str(e, at + 1),
-            Source = e.GetString(at + 2),
-            ContentChars = Int(e, at + 3),
-            ToolCallId = Str(e, at + 4),
-            ToolName = Str(e, at + 5),
-            ToolIndex = Int(e, at + 6),
-            ResultChars = Int(e, at + 7),
-            IsError = Bool(e, at + 8),
-        };
+            System.Buffers.ArrayPool<byte>.Shared.Return(bytes);
+        }
     }
 
     private static string? Str(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);

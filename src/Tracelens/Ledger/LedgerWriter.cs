@@ -11,7 +11,6 @@ public sealed class LedgerWriter : IDisposable
 {
     private readonly SqliteStatement _insertStep;
     private readonly SqliteStatement _insertTool;
-    private readonly SqliteStatement _insertEvent;
 
     private static readonly string[] StepColumns =
     [
@@ -22,7 +21,7 @@ public sealed class LedgerWriter : IDisposable
         "parent_tool_call_id", "current_input_event_count",
         "current_user_message_count", "current_tool_result_count", "current_user_message_chars", "current_tool_result_chars",
         "current_input_chars", "first_input_event_type", "project", "cwd", "session_file", "home", "user_name", "store", "lineage_key",
-        "tracelab_keys",
+        "tracelab_keys", "timing_events_json",
     ];
 
     private static readonly string[] ToolColumns =
@@ -32,25 +31,22 @@ public sealed class LedgerWriter : IDisposable
         "subagent_type", "spawned_agent_id",
     ];
 
-    private static readonly string[] EventColumns =
-    [
-        "step_id", "event_index", "event_type", "timestamp", "source", "content_chars", "tool_call_id", "tool_name", "tool_index",
-        "result_chars", "is_error",
-    ];
-
     public LedgerWriter(SqliteConnection connection)
     {
         // A trace_key already in the ledger (another file's copy of the same call) is kept: first wins.
         _insertStep = Prepare(connection, "INSERT OR IGNORE INTO steps", StepColumns);
         _insertTool = Prepare(connection, "INSERT INTO tool_calls", ToolColumns);
-        _insertEvent = Prepare(connection, "INSERT INTO timing_events", EventColumns);
     }
 
     private static SqliteStatement Prepare(SqliteConnection connection, string head, string[] columns) =>
         new(connection, $"{head} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select(_ => "?"))});");
 
-    /// <summary>Inserts a step with its tools and events; false when its trace_key was already stored.</summary>
-    public bool Insert(AgentStep s, long sourceId)
+    /// <summary>
+    /// Inserts a step with its tools and events; false when its trace_key was already stored.
+    /// <paramref name="timingEventsJson"/> is the step's events array when the caller serialized it
+    /// already (on a worker thread); otherwise it is serialized here.
+    /// </summary>
+    public bool Insert(AgentStep s, long sourceId, byte[]? timingEventsJson = null)
     {
         // Positions follow StepColumns.
         var p = _insertStep;
@@ -96,6 +92,7 @@ public sealed class LedgerWriter : IDisposable
         p.Bind(40, s.Store);
         p.Bind(41, LineageKey(s));
         p.Bind(42, (long?)s.TraceLabKeys);
+        p.BindText(43, timingEventsJson ?? Export.TraceLabRowWriter.TimingEventsUtf8(s.TimingEvents));
         if (p.Execute() == 0)
         {
             return false;
@@ -126,24 +123,6 @@ public sealed class LedgerWriter : IDisposable
             t.Execute();
         }
 
-        var e = _insertEvent;
-        for (var i = 0; i < s.TimingEvents.Count; i++)
-        {
-            var ev = s.TimingEvents[i];
-            e.Bind(1, stepId);
-            e.Bind(2, i);
-            e.Bind(3, TimingEvent.WireName(ev.EventType));
-            e.Bind(4, ev.Timestamp);
-            e.Bind(5, ev.Source);
-            e.Bind(6, ev.ContentChars);
-            e.Bind(7, ev.ToolCallId);
-            e.Bind(8, ev.ToolName);
-            e.Bind(9, ev.ToolIndex);
-            e.Bind(10, ev.ResultChars);
-            e.Bind(11, ev.IsError);
-            e.Execute();
-        }
-
         return true;
     }
 
@@ -159,6 +138,5 @@ public sealed class LedgerWriter : IDisposable
     {
         _insertStep.Dispose();
         _insertTool.Dispose();
-        _insertEvent.Dispose();
     }
 }

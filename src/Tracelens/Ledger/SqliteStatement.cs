@@ -50,6 +50,9 @@ internal sealed class SqliteStatement : IDisposable
 
     public void BindBlob(int position, ReadOnlySpan<byte> value) => Check(raw.sqlite3_bind_blob(_statement, position, value));
 
+    /// <summary>Binds UTF-8 text that is already encoded.</summary>
+    public void BindText(int position, ReadOnlySpan<byte> utf8) => Check(raw.sqlite3_bind_text(_statement, position, utf8));
+
     /// <summary>Runs the statement to completion and resets it; returns the rows it changed.</summary>
     public int Execute()
     {

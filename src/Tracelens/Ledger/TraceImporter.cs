@@ -57,8 +57,27 @@ public sealed class TraceImporter(LedgerDatabase ledger)
             return report;
         }
 
-        // Open the trace before taking the write lock: a file that is not a trace fails here.
-        var rows = TraceLabRowReader.ReadRows(path, report.Diagnostics);
+        // Rows are parsed on worker threads and their events serialized on a feeding thread, so the
+        // thread that holds the write lock only binds and steps statements.
+        var rows = System.Threading.Channels.Channel.CreateBounded<(TraceLabRow Row, byte[] Events)>(
+            new System.Threading.Channels.BoundedChannelOptions(8192) { SingleReader = true, SingleWriter = true });
+        using var stop = new CancellationTokenSource();
+        var feeder = Task.Run(async () =>
+        {
+            try
+            {
+                foreach (var row in TraceLabRowReader.ReadRows(path, report.Diagnostics))
+                {
+                    await rows.Writer.WriteAsync((row, TraceLabRowWriter.TimingEventsUtf8(row.Step.TimingEvents)), stop.Token).ConfigureAwait(false);
+                }
+
+                rows.Writer.Complete();
+            }
+            catch (Exception e)
+            {
+                rows.Writer.Complete(e);
+            }
+        });
         using var writer = new LedgerWriter(connection);
         var affected = new AffectedRows(connection);
         LedgerDatabase.Execute(connection, "BEGIN IMMEDIATE;");
@@ -75,7 +94,7 @@ public sealed class TraceImporter(LedgerDatabase ledger)
                 ("$now", DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture)))!;
             report.StepsReplaced = affected.DeleteSteps(sourceId, 0);
             affected.CountSteps(sourceId);
-            foreach (var row in rows)
+            foreach (var (row, events) in Drain(rows.Reader))
             {
                 var step = row.Step;
                 step.TraceLabKeys = row.Keys & ~TraceLabRowKeys.UnknownKey;
@@ -87,7 +106,7 @@ public sealed class TraceImporter(LedgerDatabase ledger)
                 // The row's line orders it in export; its step started at its first timing event.
                 step.FirstLine = row.Line;
                 step.StartedAt ??= StartOf(step);
-                if (writer.Insert(step, sourceId))
+                if (writer.Insert(step, sourceId, events))
                 {
                     affected.Added(step);
                     report.StepsAdded++;
@@ -114,6 +133,11 @@ public sealed class TraceImporter(LedgerDatabase ledger)
             LedgerDatabase.Execute(connection, "COMMIT;");
             committed = true;
         }
+        catch (System.Threading.Channels.ChannelClosedException e) when (e.InnerException is IOException or InvalidDataException)
+        {
+            // The feeding thread failed reading the file (a damaged gzip stream): say which file.
+            throw new InvalidDataException($"{path}: {e.InnerException.Message}", e.InnerException);
+        }
         catch (Exception e) when (e is IOException or InvalidDataException && !e.Message.StartsWith(path, StringComparison.Ordinal))
         {
             // A damaged gzip stream, a read error: say which file.
@@ -125,9 +149,30 @@ public sealed class TraceImporter(LedgerDatabase ledger)
             {
                 LedgerDatabase.RollbackQuietly(connection);
             }
+
+            stop.Cancel();
+            try
+            {
+                feeder.GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped early because the import failed; that failure is what is reported.
+            }
         }
 
         return report;
+    }
+
+    private static IEnumerable<(TraceLabRow Row, byte[] Events)> Drain(System.Threading.Channels.ChannelReader<(TraceLabRow, byte[])> reader)
+    {
+        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        {
+            while (reader.TryRead(out var item))
+            {
+                yield return item;
+            }
+        }
     }
 
     /// <summary>

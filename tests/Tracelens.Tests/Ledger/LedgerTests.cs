@@ -63,8 +63,8 @@ public sealed class LedgerTests : IDisposable
 
         // SQLite's page limit stands in for a full disk: writes fail with SQLITE_FULL part-way.
         var pages = Scalar(db, "PRAGMA page_count;");
-        new SqliteCommand($"PRAGMA max_page_count = {pages + 40};", db.Connection).ExecuteNonQuery();
-        var e = Assert.ThrowsAny<SqliteException>(() => new Ingestor(db) { BatchSteps = 50 }.Run(Home(second)));
+        new SqliteCommand($"PRAGMA max_page_count = {pages + 60};", db.Connection).ExecuteNonQuery();
+        var e = Assert.ThrowsAny<SqliteException>(() => new Ingestor(db) { BatchSteps = 10 }.Run(Home(second)));
         Assert.Contains("full", e.Message, StringComparison.OrdinalIgnoreCase);
 
         Assert.True(Scalar(db, "SELECT count(*) FROM steps;") >= before, "rows committed before the failure stay");

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Benchmark: `tracelens import` of a ~650 MB normalized TraceLab trace (the size of TraceLab's
+# public 357K-step dataset; TraceLab's own DuckDB load of it takes 19 s, peers.md), then
+# `export --format tracelab` of the same ledger, checked byte for byte against the input.
+#   bench/import.sh [TARGET_MB=650] [RUNS=3]
+# The trace is built from the project's generated history: `collect -o` of .bench/history-1100mb,
+# repeated with renamed sessions until it reaches TARGET_MB (every row keeps a distinct trace_key).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+target_mb="${1:-650}"
+runs="${2:-3}"
+home="$PWD/.bench/history-1100mb"
+trace="$PWD/.bench/trace-${target_mb}mb.jsonl"
+./tracelens --version >/dev/null
+if [ ! -f "$home/ground_truth.json" ]; then
+  rm -rf "$home"
+  ./tracelens synth --out "$home" --size-mb 1100 --seed 1 >&2
+fi
+if [ ! -f "$trace" ]; then
+  base=$(mktemp)
+  ./tracelens collect --home "$home" -o "$base" >&2
+  : > "$trace.tmp"
+  copy=0
+  while [ "$(stat -c %s "$trace.tmp")" -lt $((target_mb * 1000000)) ]; do
+    copy=$((copy + 1))
+    sed -e "s/\"session_id\":\"\(claude\|codex\):/\"session_id\":\"\1:c${copy}-/" \
+        -e "s/\"trace_key\":\"\(claude\|codex\):\(claude\|codex\):/\"trace_key\":\"\1:\2:c${copy}-/" "$base" >> "$trace.tmp"
+  done
+  mv "$trace.tmp" "$trace"
+  rm -f "$base"
+fi
+rows=$(wc -l < "$trace")
+bytes=$(stat -c %s "$trace")
+echo "trace: $((bytes / 1000000)) MB, ${rows} rows; $(nproc) cores; load: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+log="$work/times"
+cat "$trace" > /dev/null # warm the page cache
+for i in $(seq 1 "$runs"); do
+  rm -f "$work"/ledger.db*
+  { /usr/bin/time -f "import %e %M" ./tracelens import "$trace" --ledger "$work/ledger.db" > /dev/null; } 2>> "$log"
+  { /usr/bin/time -f "export %e %M" ./tracelens export --format tracelab --ledger "$work/ledger.db" -o "$work/out.jsonl" > /dev/null; } 2>> "$log"
+  cmp -s "$trace" "$work/out.jsonl" && echo "run $i: export equals the imported trace byte for byte" >&2 \
+    || { echo "run $i: EXPORT DIFFERS from the imported trace" >&2; exit 1; }
+done
+for name in import export; do
+  grep "^$name " "$log" | sort -k2 -n | awk -v n="$name" -v b="$bytes" -v r="$rows" '
+    { w[NR] = $2; m[NR] = $3 }
+    END { if (NR == 0) exit; k = int((NR + 1) / 2);
+          printf "%-7s median %6.2f s  %5.0f MB/s  %7.0f rows/s  peak RSS %4d MB  (best %.2f s, %d runs)\n", n, w[k], b / 1e6 / w[k], r / w[k], m[k] / 1024, w[1], NR }'
+done
