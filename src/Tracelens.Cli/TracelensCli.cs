@@ -21,6 +21,7 @@ public static class TracelensCli
             LedgerCommands.BuildIngest(io),
             LedgerCommands.BuildState(io),
             LedgerCommands.BuildExport(io),
+            ExperimentsCommand.Build(io),
         };
         root.Options.Add(new System.CommandLine.Help.HelpOption());
         root.Options.Add(new VersionOption { Action = new PrintVersion(io) });
