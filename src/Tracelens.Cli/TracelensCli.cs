@@ -23,6 +23,7 @@ public static class TracelensCli
             LedgerCommands.BuildImport(io),
             LedgerCommands.BuildExport(io),
             PricesCommand.Build(io),
+            ExperimentsCommand.Build(io),
         };
         root.Options.Add(new System.CommandLine.Help.HelpOption());
         root.Options.Add(new VersionOption { Action = new PrintVersion(io) });

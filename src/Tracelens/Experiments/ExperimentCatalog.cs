@@ -1,6 +1,7 @@
 using Tracelens.Experiments.LlmGeneration.OutputTokens;
 using Tracelens.Experiments.LlmGeneration.TokenSpindles;
 using Tracelens.Experiments.PrefixCache.CacheHitRatio;
+using Tracelens.Experiments.TraceFacts.CsvExport;
 using Tracelens.Experiments.TraceFacts.OverviewSummary;
 
 namespace Tracelens.Experiments;
@@ -14,6 +15,7 @@ public static class ExperimentCatalog
         new TokenSpindlesExperiment(),
         new CacheHitRatioExperiment(),
         new OverviewSummaryExperiment(),
+        new CsvExportExperiment(),
     ];
 
     /// <summary>The experiment with this id, or null.</summary>

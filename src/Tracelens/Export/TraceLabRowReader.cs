@@ -33,6 +33,18 @@ public enum TraceLabRowKeys
     UnknownKey = 1 << 9,
 }
 
+/// <summary>What to keep of each row.</summary>
+public sealed record TraceLabReadOptions
+{
+    public static readonly TraceLabReadOptions Default = new();
+
+    /// <summary>
+    /// Keep every tool's raw <c>input</c> (needed to write private rows back). Analyses never read
+    /// inputs; leaving them out makes a large trace load faster and in far less memory.
+    /// </summary>
+    public bool ToolInputs { get; init; } = true;
+}
+
 /// <summary>One row read back: the step, its 1-based line in the trace, and which optional keys it had.</summary>
 public readonly record struct TraceLabRow(AgentStep Step, long Line, TraceLabRowKeys Keys);
 
@@ -55,31 +67,31 @@ public static class TraceLabRowReader
     private const int BatchBytes = 4 << 20;
 
     /// <summary>Reads the steps of a trace file in file order.</summary>
-    public static IEnumerable<AgentStep> ReadSteps(string path, ReadDiagnostics diagnostics)
+    public static IEnumerable<AgentStep> ReadSteps(string path, ReadDiagnostics diagnostics, TraceLabReadOptions? options = null)
     {
-        foreach (var row in ReadRows(path, diagnostics))
+        foreach (var row in ReadRows(path, diagnostics, options))
         {
             yield return row.Step;
         }
     }
 
     /// <summary>Reads the rows of a trace file in file order, with line numbers and key presence.</summary>
-    public static IEnumerable<TraceLabRow> ReadRows(string path, ReadDiagnostics diagnostics)
+    public static IEnumerable<TraceLabRow> ReadRows(string path, ReadDiagnostics diagnostics, TraceLabReadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(diagnostics);
-        return ReadRowsCore(() => TraceFile.OpenRead(path), path, diagnostics);
+        return ReadRowsCore(() => TraceFile.OpenRead(path), path, diagnostics, options ?? TraceLabReadOptions.Default);
     }
 
     /// <summary>Reads rows from an open stream (plain or gzip); <paramref name="name"/> names it in diagnostics.</summary>
-    public static IEnumerable<TraceLabRow> ReadRows(Stream stream, string name, ReadDiagnostics diagnostics)
+    public static IEnumerable<TraceLabRow> ReadRows(Stream stream, string name, ReadDiagnostics diagnostics, TraceLabReadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(diagnostics);
-        return ReadRowsCore(() => TraceFile.OpenRead(stream), name, diagnostics);
+        return ReadRowsCore(() => TraceFile.OpenRead(stream), name, diagnostics, options ?? TraceLabReadOptions.Default);
     }
 
-    private static IEnumerable<TraceLabRow> ReadRowsCore(Func<Stream> open, string name, ReadDiagnostics diagnostics)
+    private static IEnumerable<TraceLabRow> ReadRowsCore(Func<Stream> open, string name, ReadDiagnostics diagnostics, TraceLabReadOptions options)
     {
         // Two batches in flight per core keep the workers busy while the caller consumes rows.
         var window = new Queue<Task<ParsedBatch>>();
@@ -93,7 +105,7 @@ public static class TraceLabRowReader
                 break;
             }
 
-            window.Enqueue(Task.Run(batch.Parse));
+            window.Enqueue(Task.Run(() => batch.Parse(options)));
             if (window.Count >= maxInFlight)
             {
                 foreach (var row in window.Dequeue().GetAwaiter().GetResult().Report(name, diagnostics))
@@ -133,10 +145,38 @@ public static class TraceLabRowReader
     /// Maps one parsed row onto a step. Returns null, with <paramref name="error"/> set, when the row
     /// cannot be represented (see the class remarks).
     /// </summary>
-    public static AgentStep? MapRow(JsonTape tape, out TraceLabRowKeys keys, out string? error)
+    public static AgentStep? MapRow(JsonTape tape, out TraceLabRowKeys keys, out string? error) =>
+        MapRow(tape, TraceLabReadOptions.Default, null, out keys, out error);
+
+    private static AgentStep? MapRow(JsonTape tape, TraceLabReadOptions options, StringCache? cache, out TraceLabRowKeys keys, out string? error)
     {
         ArgumentNullException.ThrowIfNull(tape);
-        return new RowMapper(tape).Map(out keys, out error);
+        return new RowMapper(tape, cache, options.ToolInputs).Map(out keys, out error);
+    }
+
+    /// <summary>
+    /// Reuses one string per distinct value of the fields that repeat from row to row (session,
+    /// model, event source, tool name…), so a large trace holds each once instead of per row.
+    /// A small direct-mapped table: a collision just replaces the slot.
+    /// </summary>
+    private sealed class StringCache
+    {
+        private readonly (byte[]? Utf8, string? Text)[] _slots = new (byte[]?, string?)[1024];
+
+        public string Get(ReadOnlySpan<byte> utf8)
+        {
+            var hash = new HashCode();
+            hash.AddBytes(utf8);
+            ref var slot = ref _slots[hash.ToHashCode() & (_slots.Length - 1)];
+            if (slot.Utf8 is { } known && utf8.SequenceEqual(known))
+            {
+                return slot.Text!;
+            }
+
+            var text = Encoding.UTF8.GetString(utf8);
+            slot = (utf8.ToArray(), text);
+            return text;
+        }
     }
 
     /// <summary>
@@ -146,7 +186,7 @@ public static class TraceLabRowReader
     public static List<TimingEvent>? MapTimingEvents(JsonTape tape, out string? error)
     {
         ArgumentNullException.ThrowIfNull(tape);
-        var mapper = new RowMapper(tape);
+        var mapper = new RowMapper(tape, cache: null, toolInputs: true);
         var events = mapper.EventsAt(JsonTape.Root);
         error = mapper.Error;
         return error is null ? events : null;
@@ -200,8 +240,9 @@ public static class TraceLabRowReader
             _used += line.Length;
         }
 
-        public ParsedBatch Parse()
+        public ParsedBatch Parse(TraceLabReadOptions options)
         {
+            var cache = new StringCache();
             var rows = new List<TraceLabRow>(_lines.Count);
             var skipped = new List<(long, string, string?)>();
             var tape = JsonTape.ForThread(0);
@@ -226,7 +267,7 @@ public static class TraceLabRowReader
                     continue;
                 }
 
-                var step = MapRow(tape, out var keys, out var error);
+                var step = MapRow(tape, options, cache, out var keys, out var error);
                 if (step is null)
                 {
                     skipped.Add((line, "invalid row", error));
@@ -347,7 +388,7 @@ public static class TraceLabRowReader
     }
 
     /// <summary>Reads one row's tape; the first type error wins and rejects the row.</summary>
-    private ref struct RowMapper(JsonTape tape)
+    private ref struct RowMapper(JsonTape tape, StringCache? cache, bool toolInputs)
     {
         private string? _error;
 
@@ -374,14 +415,14 @@ public static class TraceLabRowReader
                 switch (KeyNames.Lookup(tape, k))
                 {
                     case Key.Provider: break;
-                    case Key.Project: step.Project = Str(v, "project"); keys |= TraceLabRowKeys.Project; break;
-                    case Key.SessionId: sessionId = Str(v, "session_id"); break;
-                    case Key.SessionFile: step.SessionFile = Str(v, "session_file"); keys |= TraceLabRowKeys.SessionFile; break;
+                    case Key.Project: step.Project = Repeated(v, "project"); keys |= TraceLabRowKeys.Project; break;
+                    case Key.SessionId: sessionId = Repeated(v, "session_id"); break;
+                    case Key.SessionFile: step.SessionFile = Repeated(v, "session_file"); keys |= TraceLabRowKeys.SessionFile; break;
                     case Key.RoundIndex: step.RoundIndex = Int32(v, "round_index"); break;
                     case Key.RoundId: roundId = Str(v, "round_id"); break;
                     case Key.TurnId: step.TurnId = Str(v, "turn_id"); keys |= TraceLabRowKeys.TurnId; break;
                     case Key.Cwd: step.Cwd = Str(v, "cwd"); keys |= TraceLabRowKeys.Cwd; break;
-                    case Key.Model: step.Model = Str(v, "model"); break;
+                    case Key.Model: step.Model = Repeated(v, "model"); break;
                     case Key.InputTokensTotal: step.InputTokensTotal = Int64(v, "input_tokens_total"); break;
                     case Key.PrefixTokens: step.PrefixTokens = Int64(v, "prefix_tokens"); break;
                     case Key.NewlyAppendTokens: step.NewlyAppendTokens = Int64(v, "newly_append_tokens"); break;
@@ -398,10 +439,10 @@ public static class TraceLabRowReader
                     case Key.CurrentUserMessageChars: step.CurrentUserMessageChars = Int64(v, "current_user_message_chars"); break;
                     case Key.CurrentToolResultChars: step.CurrentToolResultChars = Int64(v, "current_tool_result_chars"); break;
                     case Key.CurrentInputChars: step.CurrentInputChars = Int64(v, "current_input_chars"); break;
-                    case Key.FirstInputEventType: step.FirstInputEventType = Str(v, "first_input_event_type"); break;
-                    case Key.Home: step.Home = Str(v, "home"); keys |= TraceLabRowKeys.Home; break;
-                    case Key.User: step.User = Str(v, "user"); keys |= TraceLabRowKeys.User; break;
-                    case Key.Store: step.Store = Str(v, "store"); keys |= TraceLabRowKeys.Store; break;
+                    case Key.FirstInputEventType: step.FirstInputEventType = Repeated(v, "first_input_event_type"); break;
+                    case Key.Home: step.Home = Repeated(v, "home"); keys |= TraceLabRowKeys.Home; break;
+                    case Key.User: step.User = Repeated(v, "user"); keys |= TraceLabRowKeys.User; break;
+                    case Key.Store: step.Store = Repeated(v, "store"); keys |= TraceLabRowKeys.Store; break;
                     case Key.TraceKey: step.TraceKey = Str(v, "trace_key"); keys |= TraceLabRowKeys.TraceKey; break;
                     default: keys |= TraceLabRowKeys.UnknownKey; break;
                 }
@@ -474,10 +515,10 @@ public static class TraceLabRowReader
 
                         break;
                     case Key.Timestamp: timestamp = Str(v, "timestamp"); break;
-                    case Key.Source: source = Str(v, "source"); break;
+                    case Key.Source: source = Repeated(v, "source"); break;
                     case Key.ContentChars: contentChars = OptInt32(v, "content_chars"); break;
                     case Key.ToolCallId: toolCallId = Str(v, "tool_call_id"); break;
-                    case Key.ToolName: toolName = Str(v, "tool_name"); break;
+                    case Key.ToolName: toolName = Repeated(v, "tool_name"); break;
                     case Key.ToolIndex: toolIndex = OptInt32(v, "tool_index"); break;
                     case Key.ResultChars: resultChars = OptInt32(v, "result_chars"); break;
                     case Key.IsError: isError = OptBool(v, "is_error"); break;
@@ -546,12 +587,16 @@ public static class TraceLabRowReader
                 switch (KeyNames.Lookup(tape, k))
                 {
                     case Key.ToolIndex: tool.ToolIndex = Int32(v, "tool_index"); break;
-                    case Key.ToolName: tool.ToolName = Str(v, "tool_name"); break;
+                    case Key.ToolName: tool.ToolName = Repeated(v, "tool_name"); break;
                     case Key.ToolCallId: toolCallId = Str(v, "tool_call_id"); break;
                     case Key.EmittedAt: tool.EmittedAt = Str(v, "emitted_at"); break;
                     case Key.ResultAt: tool.ResultAt = Str(v, "result_at"); break;
                     case Key.Input:
-                        tool.InputPythonJson = PythonJson.SerializeUtf8(tape, v);
+                        if (toolInputs)
+                        {
+                            tool.InputPythonJson = PythonJson.SerializeUtf8(tape, v);
+                        }
+
                         hadInput = true;
                         break;
                     case Key.InputChars: tool.InputChars = Int32(v, "input_chars"); break;
@@ -584,6 +629,10 @@ public static class TraceLabRowReader
             _error ??= $"{name} is not {(kind == JsonKind.Array ? "an array" : "an object")}";
             return false;
         }
+
+        /// <summary>A string field whose values repeat across rows: shared through the batch's cache.</summary>
+        private string? Repeated(int index, string name) =>
+            cache is not null && tape.KindOf(index) == JsonKind.String && !tape.IsEscaped(index) ? cache.Get(tape.RawSpan(index)) : Str(index, name);
 
         private string? Str(int index, string name)
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Tracelens.Experiments;
+using Tracelens.Experiments.TraceFacts.CsvExport;
 using Tracelens.Tests.Support;
 using Xunit;
 
@@ -9,7 +10,8 @@ namespace Tracelens.Tests.Experiments;
 /// <summary>
 /// Every experiment output TraceLab ships for its conformance trace is reproduced
 /// (tracelab-spec §12.4): integers and strings exactly, floats within 1e-12 relative (the
-/// tolerance TraceLab allows where Python's summation order is not reproduced; tracelab-spec §A.3).
+/// tolerance TraceLab allows where Python's summation order is not reproduced; tracelab-spec §A.3),
+/// and, because summation orders and percentile formulas are reproduced too, byte for byte.
 /// </summary>
 public sealed class TraceLabConformanceTests : IDisposable
 {
@@ -39,10 +41,22 @@ public sealed class TraceLabConformanceTests : IDisposable
     [InlineData("prefix_cache/cache_hit_ratio", "cache_hit_ratio_table.md")]
     [InlineData("prefix_cache/cache_hit_ratio", "prefix_cache_hit_rate_table.tex")]
     [InlineData("trace_facts/overview_summary", "summary.json")]
+    [InlineData("trace_facts/csv_export", "coding_trace.csv")]
     public void Experiment_output_matches_tracelab(string id, string file)
     {
         var directory = RunExperiment(ExperimentCatalog.Find(id)!);
         AssertSameWithFloatTolerance(File.ReadAllText(Expected(file)), File.ReadAllText(Path.Combine(directory, file)), file);
+
+        // Beyond the tolerance TraceLab allows: every float is computed in Python's order, so the bytes agree too.
+        Assert.Equal(File.ReadAllBytes(Expected(file)), File.ReadAllBytes(Path.Combine(directory, file)));
+    }
+
+    [SharedFact]
+    public void Csv_export_in_stable_order_with_constant_arrivals_is_byte_exact()
+    {
+        var experiment = new CsvExportExperiment(new CsvExportOptions { ShuffleSessions = false, PoissonArrivals = false, ArrivalRate = 2, InternalToolLatency = true });
+        var directory = RunExperiment(experiment);
+        Assert.Equal(File.ReadAllBytes(Expected("coding_trace_stable_constant.csv")), File.ReadAllBytes(Path.Combine(directory, CsvExportExperiment.CsvFile)));
     }
 
     /// <summary>

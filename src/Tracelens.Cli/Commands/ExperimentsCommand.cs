@@ -1,0 +1,206 @@
+using System.CommandLine;
+using System.Globalization;
+using Tracelens.Cli.Rendering;
+using Tracelens.Experiments;
+
+namespace Tracelens.Cli.Commands;
+
+/// <summary>
+/// <c>tracelens experiments list|run</c>: the experiment catalog, and running experiments over a
+/// TraceLab trace into one folder per experiment (CSV/Markdown/LaTeX/JSON plus manifest.json).
+/// </summary>
+public static class ExperimentsCommand
+{
+    private const int MaxReportedSkips = 20;
+
+    public static Command Build(CliIo io)
+    {
+        var listJson = new Option<bool>("--json") { Description = "Print the catalog as JSON" };
+        var list = new Command("list", "List every experiment: id, title and the question it answers") { listJson };
+        list.SetAction(parse => List(io, parse.GetValue(listJson)));
+
+        var ids = new Argument<string[]>("id") { Description = "Experiment ids to run (see `experiments list`)", Arity = ArgumentArity.ZeroOrMore };
+        var all = new Option<bool>("--all") { Description = "Run every experiment" };
+        var input = new Option<string>("--input", "-i") { Description = "TraceLab trace to analyse (.jsonl or .jsonl.gz, normalized or sanitized)", Required = true };
+        var output = new Option<string>("--output", "-o") { Description = "Folder for the results, one sub-folder per experiment", DefaultValueFactory = _ => "tracelens-experiments" };
+        var json = new Option<bool>("--json") { Description = "Print the report as JSON" };
+        var run = new Command("run", "Run experiments over a trace, in parallel, each into <output>/<id>/") { ids, all, input, output, json };
+        run.SetAction(parse => Run(io, parse.GetValue(ids) ?? [], parse.GetValue(all), parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(json)));
+
+        return new Command("experiments", "Reproduce TraceLab's experiments on a trace") { list, run };
+    }
+
+    private static int List(CliIo io, bool json)
+    {
+        if (json)
+        {
+            JsonOutput.Write(io.Out, j =>
+            {
+                j.WriteStartObject();
+                j.WriteStartArray("experiments");
+                foreach (var experiment in ExperimentCatalog.All)
+                {
+                    j.WriteStartObject();
+                    j.WriteString("id", experiment.Id);
+                    j.WriteString("title", experiment.Title);
+                    j.WriteString("question", experiment.Question);
+                    j.WriteEndObject();
+                }
+
+                j.WriteEndArray();
+                j.WriteEndObject();
+            });
+            return ExitCodes.Ok;
+        }
+
+        var width = ExperimentCatalog.All.Max(e => e.Id.Length);
+        foreach (var experiment in ExperimentCatalog.All)
+        {
+            io.Out.WriteLine($"{experiment.Id.PadRight(width)}  {experiment.Title}");
+            io.Out.WriteLine($"{new string(' ', width)}  {experiment.Question}");
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    private static int Run(CliIo io, string[] ids, bool all, string input, string output, bool json)
+    {
+        if (all == (ids.Length > 0))
+        {
+            return Fail(io, json, "usage", all ? "give experiment ids or --all, not both" : "name the experiments to run, or --all (see `tracelens experiments list`)", ExitCodes.Usage);
+        }
+
+        var unknown = ids.Where(id => ExperimentCatalog.Find(id) is null).ToList();
+        if (unknown.Count > 0)
+        {
+            return Fail(io, json, "unknown-experiment", $"unknown experiment {string.Join(", ", unknown)}; known: {string.Join(", ", ExperimentCatalog.All.Select(e => e.Id))}", ExitCodes.Usage);
+        }
+
+        if (!File.Exists(input))
+        {
+            return Fail(io, json, "input-missing", $"{input}: no such file", ExitCodes.Failure);
+        }
+
+        var experiments = all ? ExperimentCatalog.All : [.. ids.Distinct(StringComparer.Ordinal).Select(id => ExperimentCatalog.Find(id)!)];
+        LoadedSteps steps;
+        try
+        {
+            steps = new TraceFileStepSource(input).Load();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            return Fail(io, json, "input-unreadable", $"{input}: {e.Message}", ExitCodes.Failure);
+        }
+
+        foreach (var skipped in steps.Diagnostics.Examples.Take(MaxReportedSkips))
+        {
+            io.Err.WriteLine(string.Create(CultureInfo.InvariantCulture, $"tracelens experiments: skipped {skipped.File}:{skipped.Line}: {skipped.Reason}"));
+        }
+
+        if (steps.Diagnostics.TotalSkipped > MaxReportedSkips)
+        {
+            io.Err.WriteLine(string.Create(CultureInfo.InvariantCulture, $"tracelens experiments: … and {steps.Diagnostics.TotalSkipped - MaxReportedSkips:N0} more skipped lines"));
+        }
+
+        if (steps.Steps.Count == 0 && steps.Diagnostics.TotalSkipped > 0)
+        {
+            return Fail(io, json, "invalid-input", $"{input}: no usable TraceLab rows ({steps.Diagnostics.TotalSkipped:N0} lines skipped)", ExitCodes.Failure);
+        }
+
+        IReadOnlyList<ExperimentRun> runs;
+        try
+        {
+            Directory.CreateDirectory(output);
+            runs = ExperimentRunner.Run(experiments, steps, output);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Fail(io, json, "io-error", $"cannot write {output}: {e.Message}", ExitCodes.OutputError);
+        }
+
+        var failed = runs.Where(r => !r.Succeeded).ToList();
+        if (json)
+        {
+            WriteJsonReport(io, input, output, steps, runs);
+        }
+        else
+        {
+            WriteHumanReport(io, input, output, steps, runs);
+        }
+
+        foreach (var run in failed)
+        {
+            io.Err.WriteLine($"tracelens experiments: {run.Experiment.Id}: {run.Error}");
+        }
+
+        return failed.Count > 0 ? ExitCodes.OutputError : ExitCodes.Ok;
+    }
+
+    private static void WriteHumanReport(CliIo io, string input, string output, LoadedSteps steps, IReadOnlyList<ExperimentRun> runs)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        io.Out.WriteLine(string.Create(inv, $"Read {steps.Steps.Count:N0} steps from {input} ({steps.Diagnostics.TotalSkipped:N0} lines skipped)."));
+        var width = runs.Max(r => r.Experiment.Id.Length);
+        foreach (var run in runs.Where(r => r.Succeeded))
+        {
+            var files = run.Result!.Outputs;
+            var summary = string.Join(", ", files.Select(f => string.Create(inv, $"{f.FileName} ({f.Rows:N0})")));
+            io.Out.WriteLine($"  {run.Experiment.Id.PadRight(width)}  {summary}");
+        }
+
+        io.Out.WriteLine(string.Create(inv, $"Wrote {runs.Count(r => r.Succeeded)} of {runs.Count} experiments under {output} (each with manifest.json)."));
+    }
+
+    private static void WriteJsonReport(CliIo io, string input, string output, LoadedSteps steps, IReadOnlyList<ExperimentRun> runs) =>
+        JsonOutput.Write(io.Out, j =>
+        {
+            j.WriteStartObject();
+            j.WriteString("input", input);
+            j.WriteNumber("steps", steps.Steps.Count);
+            j.WriteNumber("skipped_lines", steps.Diagnostics.TotalSkipped);
+            j.WriteString("output", output);
+            j.WriteStartArray("experiments");
+            foreach (var run in runs)
+            {
+                j.WriteStartObject();
+                j.WriteString("id", run.Experiment.Id);
+                j.WriteString("folder", run.OutputDirectory);
+                if (run.Succeeded)
+                {
+                    j.WriteStartArray("outputs");
+                    foreach (var file in run.Result!.Outputs)
+                    {
+                        j.WriteStartObject();
+                        j.WriteString("file", file.FileName);
+                        j.WriteNumber("rows", file.Rows);
+                        j.WriteEndObject();
+                    }
+
+                    j.WriteEndArray();
+                }
+                else
+                {
+                    j.WriteString("error", run.Error);
+                }
+
+                j.WriteEndObject();
+            }
+
+            j.WriteEndArray();
+            j.WriteEndObject();
+        });
+
+    private static int Fail(CliIo io, bool json, string code, string message, int exit)
+    {
+        if (json)
+        {
+            JsonOutput.WriteError(io.Out, code, message);
+        }
+        else
+        {
+            io.Err.WriteLine($"tracelens experiments: {message}");
+        }
+
+        return exit;
+    }
+}

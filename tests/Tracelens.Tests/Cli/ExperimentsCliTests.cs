@@ -1,0 +1,69 @@
+using Tracelens.Tests.Experiments;
+using Tracelens.Tests.Support;
+using Xunit;
+
+namespace Tracelens.Tests.Cli;
+
+/// <summary>`tracelens experiments list|run`: what a user sees (stdout, stderr, exit code) and what lands on disk.</summary>
+public sealed class ExperimentsCliTests(SyntheticTrace trace) : IClassFixture<SyntheticTrace>, IDisposable
+{
+    private readonly string _home = Directory.CreateTempSubdirectory("tracelens-experiments-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_home, recursive: true);
+
+    private CliRunner Runner() => new() { Home = _home };
+
+    private string Golden(CliRunner.Result r, string? output = null) =>
+        r.Render((trace.TracePath, "<TRACE>"), (output ?? "\0", "<OUT>"), (_home, "<HOME>"));
+
+    [Fact]
+    public void List_names_every_experiment_with_its_question()
+    {
+        Snapshot.Match(Golden(Runner().Run("experiments", "list")), "Cli", "experiments-list.txt");
+        Snapshot.Match(Golden(Runner().Run("experiments", "list", "--json")), "Cli", "experiments-list-json.txt");
+    }
+
+    [Fact]
+    public void Run_all_writes_one_folder_per_experiment_with_a_manifest()
+    {
+        var output = Path.Combine(_home, "results");
+        var r = Runner().Run("experiments", "run", "--all", "--input", trace.TracePath, "-o", output);
+        Assert.Equal(0, r.ExitCode);
+        Snapshot.Match(Golden(r, output), "Cli", "experiments-run-all.txt");
+        foreach (var id in Tracelens.Experiments.ExperimentCatalog.All.Select(e => e.Id))
+        {
+            Assert.True(File.Exists(Path.Combine(output, id, "manifest.json")), id);
+        }
+    }
+
+    [Fact]
+    public void Run_selected_experiments_as_json()
+    {
+        var output = Path.Combine(_home, "some");
+        var r = Runner().Run("experiments", "run", "prefix_cache/cache_hit_ratio", "llm_generation/output_tokens", "-i", trace.TracePath, "-o", output, "--json");
+        Assert.Equal(0, r.ExitCode);
+        Snapshot.Match(Golden(r, output), "Cli", "experiments-run-json.txt");
+        Assert.False(Directory.Exists(Path.Combine(output, "trace_facts")));
+    }
+
+    [Fact]
+    public void A_trace_without_usable_rows_fails_naming_each_bad_line()
+    {
+        var input = Path.Combine(_home, "broken.jsonl");
+        File.WriteAllText(input, "{\"provider\":\"claude\",\"session_id\":\"s\"\n\n{\"provider\":\"gemini\",\"session_id\":\"s\",\"round_id\":\"r\"}\n[]\n");
+        var r = Runner().Run("experiments", "run", "--all", "--input", input, "-o", Path.Combine(_home, "never"));
+        Assert.Equal(2, r.ExitCode);
+        Snapshot.Match(Golden(r), "Cli", "experiments-run-invalid.txt");
+        Assert.False(Directory.Exists(Path.Combine(_home, "never")));
+    }
+
+    [Fact]
+    public void Unknown_ids_and_missing_selection_are_usage_errors()
+    {
+        var unknown = Runner().Run("experiments", "run", "llm_generation/nope", "--input", trace.TracePath);
+        var none = Runner().Run("experiments", "run", "--input", trace.TracePath);
+        var missing = Runner().Run("experiments", "run", "--all", "--input", Path.Combine(_home, "absent.jsonl"), "--json");
+        Assert.Equal((1, 1, 2), (unknown.ExitCode, none.ExitCode, missing.ExitCode));
+        Snapshot.Match(Golden(unknown) + Golden(none) + Golden(missing), "Cli", "experiments-run-usage.txt");
+    }
+}
