@@ -14,19 +14,26 @@ internal sealed class SqliteStatement : IDisposable
 {
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _statement;
+    private readonly IntPtr _handle; // _statement's, for SqliteNative; valid while _statement lives
+    private readonly IntPtr _dbHandle;
     private byte[] _utf8 = new byte[4096];
 
     public SqliteStatement(SqliteConnection connection, string sql)
     {
         _db = connection.Handle ?? throw new InvalidOperationException("the ledger connection is not open");
         Check(raw.sqlite3_prepare_v2(_db, sql, out _statement));
+        _handle = _statement.DangerousGetHandle();
+        _dbHandle = _db.DangerousGetHandle();
     }
 
+    /// <summary>The native statement, for column reads through <see cref="SqliteNative"/>.</summary>
+    public IntPtr Handle => _handle;
+
     /// <summary>Parameter positions are 1-based, as in SQLite.</summary>
-    public void Bind(int position, long value) => Check(raw.sqlite3_bind_int64(_statement, position, value));
+    public void Bind(int position, long value) => Check(SqliteNative.sqlite3_bind_int64(_handle, position, value));
 
     public void Bind(int position, long? value) =>
-        Check(value is { } v ? raw.sqlite3_bind_int64(_statement, position, v) : raw.sqlite3_bind_null(_statement, position));
+        Check(value is { } v ? SqliteNative.sqlite3_bind_int64(_handle, position, v) : SqliteNative.sqlite3_bind_null(_handle, position));
 
     public void Bind(int position, bool? value) => Bind(position, value is null ? null : value.Value ? 1L : 0L);
 
@@ -34,7 +41,7 @@ internal sealed class SqliteStatement : IDisposable
     {
         if (value is null)
         {
-            Check(raw.sqlite3_bind_null(_statement, position));
+            Check(SqliteNative.sqlite3_bind_null(_handle, position));
             return;
         }
 
@@ -45,29 +52,61 @@ internal sealed class SqliteStatement : IDisposable
         }
 
         var length = Encoding.UTF8.GetBytes(value, _utf8);
-        Check(raw.sqlite3_bind_text(_statement, position, _utf8.AsSpan(0, length)));
+        BindText(position, _utf8.AsSpan(0, length));
     }
 
-    public void BindBlob(int position, ReadOnlySpan<byte> value) => Check(raw.sqlite3_bind_blob(_statement, position, value));
+    public unsafe void BindBlob(int position, ReadOnlySpan<byte> value)
+    {
+        fixed (byte* bytes = value)
+        {
+            // A non-null pointer even for an empty value: a null one would bind NULL, not an empty blob.
+            byte empty = 0;
+            Check(SqliteNative.sqlite3_bind_blob(_handle, position, value.IsEmpty ? &empty : bytes, value.Length, SqliteNative.Transient));
+        }
+    }
 
     /// <summary>Binds UTF-8 text that is already encoded.</summary>
-    public void BindText(int position, ReadOnlySpan<byte> utf8) => Check(raw.sqlite3_bind_text(_statement, position, utf8));
+    public unsafe void BindText(int position, ReadOnlySpan<byte> utf8)
+    {
+        fixed (byte* text = utf8)
+        {
+            byte empty = 0;
+            Check(SqliteNative.sqlite3_bind_text(_handle, position, utf8.IsEmpty ? &empty : text, utf8.Length, SqliteNative.Transient));
+        }
+    }
 
     /// <summary>Runs the statement to completion and resets it; returns the rows it changed.</summary>
     public int Execute()
     {
-        var rc = raw.sqlite3_step(_statement);
-        raw.sqlite3_reset(_statement);
+        var rc = SqliteNative.sqlite3_step(_handle);
+        _ = SqliteNative.sqlite3_reset(_handle); // repeats step's error code, which is checked below
         if (rc != raw.SQLITE_DONE && rc != raw.SQLITE_ROW)
         {
             SqliteException.ThrowExceptionForRC(rc, _db);
         }
 
-        return raw.sqlite3_changes(_db);
+        return SqliteNative.sqlite3_changes(_dbHandle);
+    }
+
+    /// <summary>Steps a query: true while it has a row (read its columns through <see cref="Handle"/>).</summary>
+    public bool Step()
+    {
+        var rc = SqliteNative.sqlite3_step(_handle);
+        if (rc == raw.SQLITE_ROW)
+        {
+            return true;
+        }
+
+        if (rc != raw.SQLITE_DONE)
+        {
+            SqliteException.ThrowExceptionForRC(rc, _db);
+        }
+
+        return false;
     }
 
     /// <summary>The rowid of the last row this connection inserted.</summary>
-    public long LastInsertRowId => raw.sqlite3_last_insert_rowid(_db);
+    public long LastInsertRowId => SqliteNative.sqlite3_last_insert_rowid(_dbHandle);
 
     private void Check(int rc)
     {
