@@ -5,6 +5,7 @@ using Tracelens.Collect;
 using Tracelens.Export;
 using Tracelens.Ledger;
 using Tracelens.Synth;
+using Tracelens.Tests.Support;
 using Xunit;
 
 namespace Tracelens.Tests.Ledger;
@@ -126,6 +127,46 @@ public sealed class LedgerIncrementalTests : IDisposable
     {
         var k = Array.IndexOf(bytes, (byte)'\n', Math.Max(0, at));
         return k < 0 ? bytes.Length : k + 1;
+    }
+
+    /// <summary>Every burn Claude fixture, written a line (and a half line) at a time, with an ingest after each write.</summary>
+    [SharedFact]
+    public void Burn_fixtures_ingested_after_every_line_end_equal_to_a_full_read()
+    {
+        var fixtures = Directory.GetFiles(TestPaths.Shared("conformance", "burn", "claude"), "*.jsonl").Order(StringComparer.Ordinal).ToList();
+        Assert.NotEmpty(fixtures);
+        var home = Path.Combine(_dir, "home");
+        var project = Directory.CreateDirectory(Path.Combine(home, ".claude", "projects", "-tmp-fixtures")).FullName;
+        using var db = LedgerDatabase.Open(Path.Combine(_dir, "ledger.db"));
+        var resumed = 0;
+        foreach (var fixture in fixtures)
+        {
+            var bytes = File.ReadAllBytes(fixture);
+            var target = Path.Combine(project, Path.GetFileName(fixture));
+            File.WriteAllBytes(target, []);
+            var at = 0;
+            while (at < bytes.Length)
+            {
+                var end = CutAtLine(bytes, at);
+                // First half of the line (a writer mid-record), then the rest.
+                var half = at + ((end - at) / 2);
+                foreach (var upTo in new[] { half, end })
+                {
+                    using (var stream = new FileStream(target, FileMode.Append))
+                    {
+                        stream.Write(bytes.AsSpan((int)new FileInfo(target).Length, upTo - (int)new FileInfo(target).Length));
+                    }
+
+                    var report = new Ingestor(db).Run(Home(home));
+                    resumed += report.FilesResumed;
+                }
+
+                at = end;
+            }
+        }
+
+        Assert.True(resumed > fixtures.Count, $"appends should resume at checkpoints (resumed {resumed} times)");
+        Assert.Equal(FreshDump(home), Dump(db));
     }
 
     [Fact]
