@@ -54,4 +54,31 @@ public sealed class ExperimentGoldenTests(SyntheticTrace trace) : IClassFixture<
             }
         }
     }
+
+    [Fact]
+    public void The_ledger_as_input_gives_the_same_outputs_as_its_trace()
+    {
+        var ledgerPath = Path.Combine(_out, "ledger.db");
+        using (var ledger = Tracelens.Ledger.LedgerDatabase.Open(ledgerPath))
+        {
+            new Tracelens.Ledger.TraceImporter(ledger).Import(trace.TracePath);
+            var fromLedger = new LedgerStepSource(ledger).Load();
+            Assert.Equal(trace.Steps.Count, fromLedger.Steps.Count);
+            var fromFile = new TraceFileStepSource(trace.TracePath).Load();
+            var a = ExperimentRunner.Run(ExperimentCatalog.All, fromLedger, Path.Combine(_out, "ledger"));
+            var b = ExperimentRunner.Run(ExperimentCatalog.All, fromFile, Path.Combine(_out, "file"));
+            foreach (var (ledgerRun, fileRun) in a.Zip(b))
+            {
+                Assert.NotEmpty(fileRun.Result!.Outputs);
+                foreach (var output in fileRun.Result.Outputs)
+                {
+                    Assert.Equal(
+                        File.ReadAllBytes(Path.Combine(fileRun.OutputDirectory, output.FileName)),
+                        File.ReadAllBytes(Path.Combine(ledgerRun.OutputDirectory, output.FileName)));
+                }
+            }
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
 }
