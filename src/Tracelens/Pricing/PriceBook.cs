@@ -123,6 +123,30 @@ public sealed class PriceBook
             Tiered(usage.CacheWrite1h, rates.CacheWrite1h, above.CacheWrite1h));
     }
 
+    /// <summary>
+    /// The cost of many requests of one model at once, from two sums per token type: all their
+    /// tokens (<paramref name="total"/>), and the part of each request's tokens beyond the first
+    /// 200,000 of that type (<paramref name="aboveThreshold"/>: Σ max(0, n − 200,000), summed per
+    /// request). Equal to the sum of <see cref="Price(ModelPrice, TokenUsage)"/> over the requests,
+    /// to the last digit, so reports can aggregate in SQL and price each group once.
+    /// <see cref="TokenUsage.ReasoningIncludedInOutput"/> is taken from <paramref name="total"/>.
+    /// </summary>
+    public static CostBreakdown Price(ModelPrice price, TokenUsage total, TokenUsage aboveThreshold)
+    {
+        var rates = price.Rates;
+        var above = price.Above200k ?? rates;
+        return new CostBreakdown(
+            Split(total.FreshInput, aboveThreshold.FreshInput, rates.Input, above.Input),
+            Split(total.Output, aboveThreshold.Output, rates.Output, above.Output),
+            total.ReasoningIncludedInOutput ? 0m : Split(total.Reasoning, aboveThreshold.Reasoning, rates.Output, above.Output),
+            Split(total.CacheRead, aboveThreshold.CacheRead, rates.CacheRead, above.CacheRead),
+            Split(total.CacheWrite5m, aboveThreshold.CacheWrite5m, rates.CacheWrite5m, above.CacheWrite5m),
+            Split(total.CacheWrite1h, aboveThreshold.CacheWrite1h, rates.CacheWrite1h, above.CacheWrite1h));
+    }
+
+    private static decimal Split(long tokens, long aboveTokens, decimal rate, decimal aboveRate) =>
+        (((tokens - aboveTokens) * rate) + (aboveTokens * aboveRate)) / 1_000_000m;
+
     private static decimal Tiered(long tokens, decimal rate, decimal aboveRate)
     {
         tokens = Math.Max(0, tokens);
