@@ -22,6 +22,13 @@ public static class TracelensCli
             LedgerCommands.BuildState(io),
             LedgerCommands.BuildExport(io),
             PricesCommand.Build(io),
+            SummaryCommand.Build(io),
+            PeriodReportCommand.Build(io, "daily"),
+            PeriodReportCommand.Build(io, "weekly"),
+            PeriodReportCommand.Build(io, "monthly"),
+            PeriodReportCommand.Build(io, "session"),
+            SessionsCommand.Build(io),
+            CompareCommand.Build(io),
         };
         root.Options.Add(new System.CommandLine.Help.HelpOption());
         root.Options.Add(new VersionOption { Action = new PrintVersion(io) });

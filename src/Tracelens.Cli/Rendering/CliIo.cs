@@ -23,6 +23,9 @@ public sealed class CliIo
     /// <summary>Whether stdout is an interactive terminal (colour only then, and never with NO_COLOR).</summary>
     public bool OutIsTerminal { get; init; }
 
+    /// <summary>The clock relative times (<c>--since 7d</c>) count back from; tests pass a fixed one.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     public string Home => Env("HOME") is { Length: > 0 } home ? home : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
 
     public static CliIo FromConsole() => new()

@@ -197,7 +197,7 @@ public sealed class PriceBook
     /// <summary>Merges <paramref name="overlay"/> into <paramref name="embedded"/>: per vendor, per model, per field.</summary>
     private static PriceBook Build(PriceFile embedded, PriceFile? overlay)
     {
-        var vendors = new SortedDictionary<string, PriceSource>(StringComparer.Ordinal);
+        var vendors = new Dictionary<string, PriceSource>(StringComparer.Ordinal);
         foreach (var file in overlay is null ? [embedded] : new[] { embedded, overlay })
         {
             foreach (var (id, v) in file.Vendors)
@@ -259,6 +259,6 @@ public sealed class PriceBook
         }
 
         // An alias must follow its target's override, so aliases are resolved after the merge above.
-        return new PriceBook(models, aliases, [.. vendors.Values], overlay?.Path);
+        return new PriceBook(models, aliases, [.. vendors.Keys.Order(StringComparer.Ordinal).Select(v => vendors[v])], overlay?.Path);
     }
 }

@@ -20,7 +20,13 @@ internal sealed class PriceFile
     /// <summary>Models in file order (the order matters only for error messages).</summary>
     public List<ModelEntry> Models { get; } = [];
 
-    public List<(string Alias, string Target, int Line)> Aliases { get; } = [];
+    /// <summary>
+    /// Aliases in file order. (A record, not a tuple: generic code over value types is not
+    /// precompiled, and every report command loads this file.)
+    /// </summary>
+    public List<AliasEntry> Aliases { get; } = [];
+
+    internal sealed record AliasEntry(string Alias, string Target, int Line);
 
     internal sealed class VendorEntry
     {
@@ -55,7 +61,16 @@ internal sealed class PriceFile
         public IEnumerable<string> Missing()
         {
             decimal?[] values = [Input, Output, CacheRead, CacheWrite5m, CacheWrite1h];
-            return RateFieldNames.Zip(values).Where(p => p.Second is null).Select(p => p.First);
+            var missing = new List<string>();
+            for (var i = 0; i < values.Length; i++)
+            {
+                if (values[i] is null)
+                {
+                    missing.Add(RateFieldNames[i]);
+                }
+            }
+
+            return missing;
         }
 
         /// <summary>These fields where set, otherwise <paramref name="fallback"/>'s.</summary>
@@ -233,7 +248,7 @@ internal sealed class PriceFile
             ExpectObject(ref r, "\"aliases\"");
             while (NextProperty(ref r, out var alias, out var line))
             {
-                file.Aliases.Add((alias, Text(ref r, alias), line));
+                file.Aliases.Add(new AliasEntry(alias, Text(ref r, alias), line));
             }
         }
 

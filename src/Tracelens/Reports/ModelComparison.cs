@@ -27,7 +27,7 @@ public sealed class ModelStats
     public required long ToolErrors { get; init; }
 
     /// <summary>Steps per stop reason (every reason listed).</summary>
-    public required IReadOnlyList<(string Reason, long Steps)> StopReasons { get; init; }
+    public required IReadOnlyList<StopReasonCount> StopReasons { get; init; }
 
     public long Steps => Usage.Steps;
 

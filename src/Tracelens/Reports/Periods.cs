@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Tracelens.Reports;
 
 /// <summary>One local day, week or month: its key and its [start, end) as stored UTC text.</summary>
-internal readonly record struct PeriodSpan(string Key, string Start, string End);
+internal sealed record PeriodSpan(string Key, string Start, string End);
 
 /// <summary>
 /// Local calendar periods as UTC ranges. Days, weeks (Monday to Sunday, keyed by the Monday, as

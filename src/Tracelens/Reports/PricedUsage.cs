@@ -12,7 +12,7 @@ public sealed class PricedUsage
 {
     private readonly SortedSet<string> _models = new(StringComparer.Ordinal);
     private readonly SortedSet<string> _unpricedModels = new(StringComparer.Ordinal);
-    private readonly SortedSet<Provider> _providers = [];
+    private readonly SortedSet<string> _providers = new(StringComparer.Ordinal);
 
     public long Steps { get; private set; }
 
@@ -39,7 +39,8 @@ public sealed class PricedUsage
 
     public IReadOnlySet<string> UnpricedModels => _unpricedModels;
 
-    public IReadOnlySet<Provider> Providers => _providers;
+    /// <summary>Harness wire names (<c>claude</c>, <c>codex</c>, <c>opencode</c>), ordinal order.</summary>
+    public IReadOnlySet<string> Providers => _providers;
 
     /// <summary>Earliest and latest step start (UTC ISO text as recorded), null when unknown.</summary>
     public string? FirstStartedAt { get; private set; }
@@ -55,7 +56,7 @@ public sealed class PricedUsage
         Tokens += group.Tokens;
         ToolCalls += group.ToolCalls;
         _models.Add(group.ModelName);
-        _providers.Add(group.Provider);
+        _providers.Add(group.Provider.WireName());
         if (cost is { } priced)
         {
             PricedCost += priced;

@@ -68,7 +68,10 @@ internal sealed class StepAggregation(LedgerDatabase ledger, ReportFilter filter
 
     private static readonly string Threshold = PriceBook.TierThresholdTokens.ToString(CultureInfo.InvariantCulture);
 
-    private readonly Dictionary<string, bool> _modelWanted = new(StringComparer.Ordinal);
+    // Reference types only in generic collections here: instantiations over value types are not
+    // precompiled (ReadyToRun) and would be jitted on every run of a command that lasts milliseconds.
+    private readonly HashSet<string> _modelsWanted = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _modelsNotWanted = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Groups keyed by <paramref name="keySql"/> (an SQL expression over the counted step <c>s</c>
@@ -82,12 +85,15 @@ internal sealed class StepAggregation(LedgerDatabase ledger, ReportFilter filter
     {
         using var command = ledger.Connection.CreateCommand();
         var where = Where(command, extraWhere);
+        // A key that is one of the index's leading columns (or a constant) must not be repeated in
+        // GROUP BY: SQLite would sort instead of streaming through steps_usage.
+        var inIndexOrder = keySql is "s.model" or "s.provider" || keySql.StartsWith('\'') || keySql == "NULL";
         command.CommandText = $"""
             SELECT {keySql}, s.model, s.provider, s.stop_reason, count(*), {TokenSums},
                    {(withTimes ? "min(s.started_at), max(s.started_at)" : "NULL, NULL")}, {(join is null ? "0" : "coalesce(sum(t.calls), 0)")}
             FROM counted_steps s {join}
             WHERE {where}
-            GROUP BY s.model, s.provider, s.stop_reason, 1
+            GROUP BY s.model, s.provider, s.stop_reason{(inIndexOrder ? string.Empty : ", 1")}
             """;
         var groups = new Dictionary<GroupKey, StepGroup>();
         using (var r = command.ExecuteReader())
@@ -172,16 +178,16 @@ internal sealed class StepAggregation(LedgerDatabase ledger, ReportFilter filter
     /// Per <paramref name="keySql"/>: how many distinct sessions its steps belong to, and the first
     /// project (working directory or project name) among them.
     /// </summary>
-    public Dictionary<string, (long Sessions, string? Project)> SessionsPerKey(string keySql)
+    public Dictionary<string, KeySessions> SessionsPerKey(string keySql)
     {
         using var command = ledger.Connection.CreateCommand();
         var where = Where(command, extraWhere: null);
         command.CommandText = $"SELECT {keySql}, count(DISTINCT s.session_id), min({ProjectSql}) FROM counted_steps s WHERE {where} GROUP BY 1;";
-        var facts = new Dictionary<string, (long, string?)>(StringComparer.Ordinal);
+        var facts = new Dictionary<string, KeySessions>(StringComparer.Ordinal);
         using var r = command.ExecuteReader();
         while (r.Read())
         {
-            facts[Text(r, 0) ?? string.Empty] = (r.GetInt64(1), Text(r, 2));
+            facts[Text(r, 0) ?? string.Empty] = new KeySessions(r.GetInt64(1), Text(r, 2));
         }
 
         return facts;
@@ -210,7 +216,7 @@ internal sealed class StepAggregation(LedgerDatabase ledger, ReportFilter filter
     }
 
     /// <summary>Per recorded model: tool calls its steps made, and how many of those ended in an error.</summary>
-    public Dictionary<string, (long Calls, long Errors)> ToolCallsByModel()
+    public Dictionary<string, ToolCallCount> ToolCallsByModel()
     {
         using var command = ledger.Connection.CreateCommand();
         var where = Where(command, extraWhere: null);
@@ -219,11 +225,11 @@ internal sealed class StepAggregation(LedgerDatabase ledger, ReportFilter filter
             FROM tool_calls t JOIN counted_steps s ON s.id = t.step_id
             WHERE {where} GROUP BY 1;
             """;
-        var calls = new Dictionary<string, (long, long)>(StringComparer.Ordinal);
+        var calls = new Dictionary<string, ToolCallCount>(StringComparer.Ordinal);
         using var r = command.ExecuteReader();
         while (r.Read())
         {
-            calls[Text(r, 0) ?? StepGroup.UnknownModel] = (r.GetInt64(1), r.GetInt64(2));
+            calls[Text(r, 0) ?? StepGroup.UnknownModel] = new ToolCallCount(r.GetInt64(1), r.GetInt64(2));
         }
 
         return calls;
@@ -306,14 +312,20 @@ internal sealed class StepAggregation(LedgerDatabase ledger, ReportFilter filter
             // Applied to the grouped rows (a few per model), not in SQL: it compares normalized
             // names, which SQLite cannot compute.
             var name = model ?? string.Empty;
-            if (!_modelWanted.TryGetValue(name, out var keep))
+            if (!_modelsWanted.Contains(name))
             {
-                _modelWanted[name] = keep = ModelMatch.Matches(model, wanted);
-            }
+                if (_modelsNotWanted.Contains(name))
+                {
+                    return null;
+                }
 
-            if (!keep)
-            {
-                return null;
+                if (!ModelMatch.Matches(model, wanted))
+                {
+                    _modelsNotWanted.Add(name);
+                    return null;
+                }
+
+                _modelsWanted.Add(name);
             }
         }
 
@@ -396,8 +408,14 @@ internal sealed class StepAggregation(LedgerDatabase ledger, ReportFilter filter
         return clauses.Count == 0 ? "1" : string.Join(" AND ", clauses);
     }
 
+    /// <summary>Sessions under one report key, and the first project among them.</summary>
+    public sealed record KeySessions(long Sessions, string? Project);
+
+    /// <summary>Tool calls of one model's steps, and how many ended in an error.</summary>
+    public sealed record ToolCallCount(long Calls, long Errors);
+
     /// <summary>What makes two groups the same group.</summary>
-    private readonly record struct GroupKey(string? Key, string? Model, Provider Provider, string? StopReason)
+    private sealed record GroupKey(string? Key, string? Model, Provider Provider, string? StopReason)
     {
         public static GroupKey Of(StepGroup g) => new(g.Key, g.Model, g.Provider, g.StopReason);
     }

@@ -8,7 +8,7 @@ namespace Tracelens.Reports;
 /// (and, when asked, a stop reason), with their token sums and, per token type, the sum of each
 /// step's tokens beyond the long-context threshold, which is what prices the group exactly.
 /// </summary>
-internal readonly record struct StepGroup(
+internal sealed record StepGroup(
     string? Key,
     string? Model,
     Provider Provider,

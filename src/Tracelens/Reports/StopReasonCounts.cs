@@ -8,16 +8,24 @@ internal sealed class StopReasonCounts
     /// <summary>Wire names, most common outcomes first; <c>none</c> is a call whose harness records no reason (Codex).</summary>
     public static readonly IReadOnlyList<string> Order =
     [
-        .. new StopReason?[]
-        {
-            StopReason.EndTurn, StopReason.ToolUse, StopReason.MaxTokens, StopReason.PauseTurn,
-            StopReason.StopSequence, StopReason.Refusal, StopReason.Silent, null,
-        }.Select(StopReasons.WireName),
+        StopReasons.WireName(StopReason.EndTurn), StopReasons.WireName(StopReason.ToolUse), StopReasons.WireName(StopReason.MaxTokens),
+        StopReasons.WireName(StopReason.PauseTurn), StopReasons.WireName(StopReason.StopSequence), StopReasons.WireName(StopReason.Refusal),
+        StopReasons.WireName(StopReason.Silent), StopReasons.WireName(null),
     ];
 
-    private readonly Dictionary<string, long> _steps = Order.ToDictionary(r => r, _ => 0L, StringComparer.Ordinal);
+    private readonly long[] _steps = new long[Order.Count];
 
-    public void Add(string? storedReason, long steps) => _steps[StopReasons.WireName(StopReasons.Parse(storedReason))] += steps;
+    public void Add(string? storedReason, long steps)
+    {
+        var reason = StopReasons.WireName(StopReasons.Parse(storedReason));
+        for (var i = 0; i < Order.Count; i++)
+        {
+            if (Order[i] == reason)
+            {
+                _steps[i] += steps;
+            }
+        }
+    }
 
-    public IReadOnlyList<(string Reason, long Steps)> ToList() => [.. Order.Select(r => (r, _steps[r]))];
+    public IReadOnlyList<StopReasonCount> ToList() => [.. Order.Select((r, i) => new StopReasonCount(r, _steps[i]))];
 }

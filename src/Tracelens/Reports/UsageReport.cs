@@ -43,7 +43,7 @@ public sealed class UsageRow
     public required PricedUsage Usage { get; init; }
 
     /// <summary>The row's usage per model name, in ordinal order.</summary>
-    public required IReadOnlyDictionary<string, PricedUsage> ByModel { get; init; }
+    public required IReadOnlyList<ModelUsage> ByModel { get; init; }
 
     /// <summary>
     /// Distinct sessions in the row, where the grouping gives one: sessions of a project, sessions
@@ -69,12 +69,14 @@ public sealed class UsageReport
     public required PricedUsage Total { get; init; }
 
     /// <summary>The total per model name, in ordinal order.</summary>
-    public required IReadOnlyDictionary<string, PricedUsage> ByModel { get; init; }
+    public required IReadOnlyList<ModelUsage> ByModel { get; init; }
 
     /// <summary>Steps per stop reason: end-turn, tool-use, max-tokens, pause-turn, stop-sequence, refusal, silent, none (every one listed).</summary>
-    public required IReadOnlyList<(string Reason, long Steps)> StopReasons { get; init; }
+    public required IReadOnlyList<StopReasonCount> StopReasons { get; init; }
 
     /// <summary>Models no price resolves, with their steps and tokens (counted in every total; never priced at $0).</summary>
-    public IEnumerable<(string Model, PricedUsage Usage)> UnpricedModels =>
-        ByModel.Where(kv => kv.Value.UnpricedSteps > 0).Select(kv => (kv.Key, kv.Value));
+    public IEnumerable<ModelUsage> UnpricedModels => ByModel.Where(m => m.Usage.UnpricedSteps > 0);
+
+    /// <summary>The usage of the model recorded as <paramref name="model"/>, or null when no step has it.</summary>
+    public PricedUsage? ForModel(string model) => ByModel.FirstOrDefault(m => m.Model == model)?.Usage;
 }

@@ -41,18 +41,18 @@ public sealed class UsageReports(LedgerDatabase ledger, PriceBook prices)
         foreach (var row in rowGroups.GroupBy(g => g.Key ?? string.Empty, StringComparer.Ordinal))
         {
             var facts = sessions?.GetValueOrDefault(row.Key);
-            var (usage, byModel) = Price(row);
+            var priced = Price(row);
             rows.Add(new UsageRow
             {
                 Key = row.Key.Length > 0 ? row.Key : UnknownKey(groupBy),
-                Usage = usage,
-                ByModel = byModel,
+                Usage = priced.Total,
+                ByModel = priced.ByModel,
                 Sessions = facts?.Sessions,
                 Project = groupBy == UsageGrouping.Session ? facts?.Project : null,
             });
         }
 
-        var (total, totalByModel) = Price(totalGroups);
+        var total = Price(totalGroups);
         var stops = new StopReasonCounts();
         foreach (var g in totalGroups)
         {
@@ -63,9 +63,9 @@ public sealed class UsageReports(LedgerDatabase ledger, PriceBook prices)
         {
             GroupBy = groupBy,
             Filter = filter,
-            Rows = IsTime(groupBy) ? [.. rows.OrderBy(r => r.Key == StepAggregation.NoTime).ThenBy(r => r.Key, StringComparer.Ordinal)] : ByCost(rows),
-            Total = total,
-            ByModel = totalByModel,
+            Rows = Sorted(rows, IsTime(groupBy)),
+            Total = total.Total,
+            ByModel = total.ByModel,
             StopReasons = stops.ToList(),
         };
     }
@@ -121,8 +121,8 @@ public sealed class UsageReports(LedgerDatabase ledger, PriceBook prices)
                 RecordedNames = recorded,
                 Usage = Price(matched).Total,
                 Sessions = recorded.SelectMany(m => sessionsByModel.GetValueOrDefault(m) ?? []).Distinct(StringComparer.Ordinal).LongCount(),
-                ToolCalls = recorded.Sum(m => toolCalls.GetValueOrDefault(m).Calls),
-                ToolErrors = recorded.Sum(m => toolCalls.GetValueOrDefault(m).Errors),
+                ToolCalls = recorded.Sum(m => toolCalls.GetValueOrDefault(m)?.Calls ?? 0),
+                ToolErrors = recorded.Sum(m => toolCalls.GetValueOrDefault(m)?.Errors ?? 0),
                 StopReasons = stops.ToList(),
             });
         }
@@ -154,10 +154,10 @@ public sealed class UsageReports(LedgerDatabase ledger, PriceBook prices)
     }
 
     /// <summary>Prices each group once and adds it to the total and to its model's usage.</summary>
-    private (PricedUsage Total, IReadOnlyDictionary<string, PricedUsage> ByModel) Price(IEnumerable<StepGroup> groups)
+    private PricedTotal Price(IEnumerable<StepGroup> groups)
     {
         var total = new PricedUsage();
-        var byModel = new SortedDictionary<string, PricedUsage>(StringComparer.Ordinal);
+        var byModel = new Dictionary<string, PricedUsage>(StringComparer.Ordinal);
         foreach (var g in groups)
         {
             var cost = g.Price(prices);
@@ -170,8 +170,10 @@ public sealed class UsageReports(LedgerDatabase ledger, PriceBook prices)
             model.Add(g, cost);
         }
 
-        return (total, byModel);
+        return new PricedTotal(total, [.. byModel.Keys.Order(StringComparer.Ordinal).Select(m => new ModelUsage(m, byModel[m]))]);
     }
+
+    private sealed record PricedTotal(PricedUsage Total, IReadOnlyList<ModelUsage> ByModel);
 
     private static bool IsTime(UsageGrouping g) => g is UsageGrouping.Day or UsageGrouping.Week or UsageGrouping.Month;
 
@@ -182,12 +184,31 @@ public sealed class UsageReports(LedgerDatabase ledger, PriceBook prices)
         _ => StepAggregation.NoTime,
     };
 
-    /// <summary>Priced rows by cost (highest first), then unpriced ones; ties by tokens, then key.</summary>
-    private static List<UsageRow> ByCost(List<UsageRow> rows) =>
-    [
-        .. rows.OrderBy(r => r.Usage.Cost is null)
-            .ThenByDescending(r => r.Usage.Cost ?? 0m)
-            .ThenByDescending(r => r.Usage.Tokens.Total)
-            .ThenBy(r => r.Key, StringComparer.Ordinal),
-    ];
+    /// <summary>
+    /// Time rows in time order (<c>(no time)</c> last); other rows by cost, highest first, unpriced
+    /// ones after the priced, ties by tokens, then key. (List.Sort with a comparison: LINQ's sorters
+    /// over bool and decimal keys would be jitted on every run.)
+    /// </summary>
+    private static List<UsageRow> Sorted(List<UsageRow> rows, bool byTime)
+    {
+        rows.Sort(byTime ? ByTime : ByCost);
+        return rows;
+    }
+
+    private static int ByTime(UsageRow a, UsageRow b) =>
+        (a.Key == StepAggregation.NoTime) != (b.Key == StepAggregation.NoTime)
+            ? (a.Key == StepAggregation.NoTime ? 1 : -1)
+            : string.CompareOrdinal(a.Key, b.Key);
+
+    private static int ByCost(UsageRow a, UsageRow b)
+    {
+        if ((a.Usage.Cost is null) != (b.Usage.Cost is null))
+        {
+            return a.Usage.Cost is null ? 1 : -1;
+        }
+
+        var cost = decimal.Compare(b.Usage.Cost ?? 0m, a.Usage.Cost ?? 0m);
+        var tokens = b.Usage.Tokens.Total.CompareTo(a.Usage.Tokens.Total);
+        return cost != 0 ? cost : tokens != 0 ? tokens : string.CompareOrdinal(a.Key, b.Key);
+    }
 }

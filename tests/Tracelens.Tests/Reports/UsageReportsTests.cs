@@ -39,7 +39,7 @@ public sealed class UsageReportsTests(GeneratedLedger fx) : IClassFixture<Genera
             }
         }
 
-        var actual = report.Rows.SelectMany(r => r.ByModel.Select(m => (Key: (r.Key, m.Key), Usage: m.Value))).ToDictionary(x => x.Key, x => x.Usage);
+        var actual = report.Rows.SelectMany(r => r.ByModel.Select(m => (Key: (r.Key, m.Model), m.Usage))).ToDictionary(x => x.Key, x => x.Usage);
         Assert.Equal(expected.Keys, actual.Keys.Order());
         foreach (var (key, totals) in expected)
         {
@@ -96,10 +96,10 @@ public sealed class UsageReportsTests(GeneratedLedger fx) : IClassFixture<Genera
             .ToDictionary(g => g.Key, g => g.Sum(s => PriceBook.Embedded.Cost(s)!.Value.Total), StringComparer.Ordinal);
 
         var report = fx.Reports.Usage(Utc, UsageGrouping.Model);
-        Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), report.ByModel.Keys);
+        Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), report.ByModel.Select(m => m.Model));
         foreach (var (model, cost) in expected)
         {
-            Assert.Equal(cost, report.ByModel[model].Cost);
+            Assert.Equal(cost, report.ForModel(model)!.Cost);
         }
 
         Assert.True(fx.Scalar("SELECT count(*) FROM steps WHERE prefix_tokens > 200000") > 0, "the history should reach the long-context tier");
@@ -132,7 +132,7 @@ public sealed class UsageReportsTests(GeneratedLedger fx) : IClassFixture<Genera
 
         var model = fx.Truth.Providers["claude"].Steps.ByModel.Keys.First(m => m.EndsWith("-20250929", StringComparison.Ordinal));
         var undated = fx.Reports.Usage(Utc with { Model = model[..^"-20250929".Length] }, UsageGrouping.Day);
-        Assert.Equal([model], undated.ByModel.Keys);
+        Assert.Equal([model], undated.ByModel.Select(m => m.Model));
         AssertTokens(Truth("claude").ByModel[model], undated.Total, model);
     }
 
@@ -206,7 +206,7 @@ public sealed class UsageReportsTests(GeneratedLedger fx) : IClassFixture<Genera
         var byModel = fx.Reports.Usage(Utc, UsageGrouping.Model);
         foreach (var m in comparison.Models)
         {
-            var usage = byModel.ByModel[m.Model];
+            var usage = byModel.ForModel(m.Model)!;
             Assert.Equal(usage.Steps, m.Steps);
             Assert.Equal(usage.Cost / usage.Steps, m.CostPerStep);
             Assert.Equal((double)usage.Tokens.CacheRead / (usage.Tokens.Input + usage.Tokens.CacheRead + usage.Tokens.CacheWrite), m.CacheHitRate);
