@@ -16,6 +16,9 @@ public sealed class PriceBook
     /// <summary>Tokens of one type in one request beyond this many are billed at the long-context rate.</summary>
     public const long TierThresholdTokens = 200_000;
 
+    /// <summary>A request with more input tokens than this is billed whole at <see cref="ModelPrice.Above272kInput"/>, when the model has it.</summary>
+    public const long RequestTierThresholdTokens = 272_000;
+
     private const string EmbeddedResource = "Tracelens.Pricing.prices.json";
     private const string EmbeddedName = "<embedded>/prices.json";
 
@@ -108,10 +111,17 @@ public sealed class PriceBook
     /// One request's cost at <paramref name="price"/>: each token type at its own rate (1-hour cache
     /// writes at theirs, not the 5-minute rate). When a model has a long-context tier, the tokens of a
     /// type beyond the first 200,000 in the request take the tier's rate, type by type, as ccusage
-    /// prices them. Reasoning adds nothing when the output count already contains it.
+    /// prices them; a model with a whole-request tier (gpt-5.4, gpt-5.5) bills every token of a
+    /// request with more than 272,000 input tokens at that tier's rates, as OpenAI and ccusage do.
+    /// Reasoning adds nothing when the output count already contains it.
     /// </summary>
     public static CostBreakdown Price(ModelPrice price, TokenUsage usage)
     {
+        if (price.Above272kInput is { } whole && usage.PromptTokens > RequestTierThresholdTokens)
+        {
+            return AtRates(whole, usage);
+        }
+
         var rates = price.Rates;
         var above = price.Above200k ?? rates;
         return new CostBreakdown(
@@ -124,28 +134,24 @@ public sealed class PriceBook
     }
 
     /// <summary>
-    /// The cost of many requests of one model at once, from two sums per token type: all their
-    /// tokens (<paramref name="total"/>), and the part of each request's tokens beyond the first
-    /// 200,000 of that type (<paramref name="aboveThreshold"/>: Σ max(0, n − 200,000), summed per
-    /// request). Equal to the sum of <see cref="Price(ModelPrice, TokenUsage)"/> over the requests,
-    /// to the last digit, so reports can aggregate in SQL and price each group once.
-    /// <see cref="TokenUsage.ReasoningIncludedInOutput"/> is taken from <paramref name="total"/>.
+    /// The cost of <paramref name="usage"/> at the model's base rates, ignoring every long-context
+    /// tier. It is linear, so the base cost of a sum of requests is the sum of their base costs:
+    /// reports price a group's token sums with it and add, for the few requests a tier applies to,
+    /// <see cref="Price(ModelPrice, TokenUsage)"/> minus their base cost. Only requests with more
+    /// than 200,000 tokens in total can differ (<see cref="TierThresholdTokens"/>,
+    /// <see cref="RequestTierThresholdTokens"/>).
     /// </summary>
-    public static CostBreakdown Price(ModelPrice price, TokenUsage total, TokenUsage aboveThreshold)
-    {
-        var rates = price.Rates;
-        var above = price.Above200k ?? rates;
-        return new CostBreakdown(
-            Split(total.FreshInput, aboveThreshold.FreshInput, rates.Input, above.Input),
-            Split(total.Output, aboveThreshold.Output, rates.Output, above.Output),
-            total.ReasoningIncludedInOutput ? 0m : Split(total.Reasoning, aboveThreshold.Reasoning, rates.Output, above.Output),
-            Split(total.CacheRead, aboveThreshold.CacheRead, rates.CacheRead, above.CacheRead),
-            Split(total.CacheWrite5m, aboveThreshold.CacheWrite5m, rates.CacheWrite5m, above.CacheWrite5m),
-            Split(total.CacheWrite1h, aboveThreshold.CacheWrite1h, rates.CacheWrite1h, above.CacheWrite1h));
-    }
+    public static CostBreakdown PriceAtBaseRates(ModelPrice price, TokenUsage usage) => AtRates(price.Rates, usage);
 
-    private static decimal Split(long tokens, long aboveTokens, decimal rate, decimal aboveRate) =>
-        (((tokens - aboveTokens) * rate) + (aboveTokens * aboveRate)) / 1_000_000m;
+    private static CostBreakdown AtRates(TokenRates rates, TokenUsage usage) => new(
+        Linear(usage.FreshInput, rates.Input),
+        Linear(usage.Output, rates.Output),
+        usage.ReasoningIncludedInOutput ? 0m : Linear(usage.Reasoning, rates.Output),
+        Linear(usage.CacheRead, rates.CacheRead),
+        Linear(usage.CacheWrite5m, rates.CacheWrite5m),
+        Linear(usage.CacheWrite1h, rates.CacheWrite1h));
+
+    private static decimal Linear(long tokens, decimal rate) => tokens * rate / 1_000_000m;
 
     private static decimal Tiered(long tokens, decimal rate, decimal aboveRate)
     {
@@ -221,7 +227,14 @@ public sealed class PriceBook
 
             var rates = entry.Rates.Over(new TokenRates(0, 0, 0, 0, 0));
             index[ModelNames.Canonical(entry.Id)] = models.Count;
-            models.Add(new ModelPrice { Id = entry.Id, Vendor = entry.Vendor, Rates = rates, Above200k = entry.Above200k?.Over(rates) });
+            models.Add(new ModelPrice
+            {
+                Id = entry.Id,
+                Vendor = entry.Vendor,
+                Rates = rates,
+                Above200k = entry.Above200k?.Over(rates),
+                Above272kInput = entry.Above272kInput?.Over(rates),
+            });
         }
 
         foreach (var entry in overlay?.Models ?? [])
@@ -231,7 +244,8 @@ public sealed class PriceBook
                 var old = models[at];
                 var rates = entry.Rates.Over(old.Rates);
                 var above = entry.RemovesTier ? null : entry.Above200k?.Over(old.Above200k ?? rates) ?? old.Above200k;
-                models[at] = old with { Vendor = entry.Vendor ?? old.Vendor, Rates = rates, Above200k = above, Overridden = true };
+                var whole = entry.RemovesRequestTier ? null : entry.Above272kInput?.Over(old.Above272kInput ?? rates) ?? old.Above272kInput;
+                models[at] = old with { Vendor = entry.Vendor ?? old.Vendor, Rates = rates, Above200k = above, Above272kInput = whole, Overridden = true };
                 continue;
             }
 
@@ -244,7 +258,15 @@ public sealed class PriceBook
 
             var added = entry.Rates.Over(new TokenRates(0, 0, 0, 0, 0));
             index[ModelNames.Canonical(entry.Id)] = models.Count;
-            models.Add(new ModelPrice { Id = entry.Id, Vendor = entry.Vendor ?? "user", Rates = added, Above200k = entry.Above200k?.Over(added), Overridden = true });
+            models.Add(new ModelPrice
+            {
+                Id = entry.Id,
+                Vendor = entry.Vendor ?? "user",
+                Rates = added,
+                Above200k = entry.Above200k?.Over(added),
+                Above272kInput = entry.Above272kInput?.Over(added),
+                Overridden = true,
+            });
         }
 
         var aliases = new Dictionary<string, ModelPrice>(StringComparer.Ordinal);

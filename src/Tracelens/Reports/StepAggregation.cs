@@ -16,10 +16,11 @@ namespace Tracelens.Reports;
 /// <remarks>
 /// Speed comes from the <c>steps_usage</c> index (migration 0003), which holds every column summed
 /// here: grouping by model, provider and stop reason streams through it without a sort, and
-/// per-period totals are range seeks in it (<see cref="ByPeriod"/>). The long-context tier needs,
-/// per group, the tokens each step has beyond 200,000 of a type; those few steps are read one by
-/// one through the partial index <c>steps_above_tier</c> and added to their groups, instead of
-/// computing six more sums over every step.
+/// per-period totals are range seeks in it (<see cref="ByPeriod"/>). Long-context tiers price a
+/// request by its own size, not linearly; only steps with more than 200,000 tokens can reach one,
+/// so those few are read one by one through the partial index <c>steps_above_tier</c> and attached
+/// to their groups (<see cref="StepGroup.LargeRequests"/>), instead of evaluating tier arithmetic
+/// for every step.
 /// </remarks>
 internal sealed class StepAggregation(LedgerDatabase ledger, ReportFilter filter)
 {
@@ -34,14 +35,14 @@ internal sealed class StepAggregation(LedgerDatabase ledger, ReportFilter filter
         $"sum({FreshInput}), sum(s.output_tokens), sum(s.prefix_tokens), sum(s.cache_creation_5m_tokens), sum(s.cache_creation_1h_tokens), sum({Reasoning})";
 
     /// <summary>
-    /// The steps with more than 200,000 tokens of some type. Word for word the WHERE clause of the
-    /// partial index <c>steps_above_tier</c>, so SQLite reads them through it. Fresh input is never
-    /// above both of its sources, so testing those covers it.
+    /// The steps a long-context tier can apply to: more than 200,000 tokens of some type, or of input
+    /// in all (every tier threshold is at least that). Word for word the WHERE clause of the partial
+    /// index <c>steps_above_tier</c>, so SQLite reads them through it.
     /// </summary>
     private const string AboveTier =
-        "(s.claude_uncached_input_tokens > 200000 OR s.newly_append_tokens > 200000 OR s.prefix_tokens > 200000 " +
-        "OR s.output_tokens > 200000 OR s.cache_creation_5m_tokens > 200000 OR s.cache_creation_1h_tokens > 200000 " +
-        "OR s.reasoning_output_tokens > 200000)";
+        "(s.input_tokens_total > 200000 OR s.prefix_tokens > 200000 OR s.newly_append_tokens > 200000 " +
+        "OR s.claude_uncached_input_tokens > 200000 OR s.cache_creation_5m_tokens > 200000 OR s.cache_creation_1h_tokens > 200000 " +
+        "OR s.output_tokens > 200000 OR s.reasoning_output_tokens > 200000)";
 
     /// <summary>How a step's working directory or project name reads in reports (Codex records only the directory).</summary>
     public const string ProjectSql = "coalesce(s.cwd, s.project)";
@@ -65,8 +66,6 @@ internal sealed class StepAggregation(LedgerDatabase ledger, ReportFilter filter
 
     /// <summary>The key of steps that have no start time in a time grouping.</summary>
     public const string NoTime = "(no time)";
-
-    private static readonly string Threshold = PriceBook.TierThresholdTokens.ToString(CultureInfo.InvariantCulture);
 
     // Reference types only in generic collections here: instantiations over value types are not
     // precompiled (ReadyToRun) and would be jitted on every run of a command that lasts milliseconds.
@@ -169,8 +168,9 @@ internal sealed class StepAggregation(LedgerDatabase ledger, ReportFilter filter
             }
         }
 
-        AddAboveTier(groups, "s.started_at", join: null, extraWhere: null,
-            keyOf: (r, _) => r.IsDBNull(0) ? NoTime : Periods.Find(periods, r.GetString(0))?.Key);
+        // Steps without a time were grouped (with their large requests) by ByKey above.
+        AddAboveTier(groups, "s.started_at", join: null, extraWhere: "s.started_at IS NOT NULL",
+            keyOf: (r, _) => Periods.Find(periods, r.GetString(0))?.Key);
         return [.. groups.Values];
     }
 
@@ -265,20 +265,18 @@ internal sealed class StepAggregation(LedgerDatabase ledger, ReportFilter filter
         LedgerDatabase.Scalar(ledger.Connection, "SELECT 1 FROM steps WHERE started_at IS NULL LIMIT 1;") is not null;
 
     /// <summary>
-    /// Adds each above-threshold step's excess tokens (per type, beyond 200,000) to its group. The
-    /// rows come through <c>steps_above_tier</c>; <paramref name="keyOf"/> gives a row's report key
-    /// from column 0 (<paramref name="firstColumnSql"/>).
+    /// Attaches each step a long-context tier can apply to (<see cref="AboveTier"/>) to its group.
+    /// The rows come through <c>steps_above_tier</c>; <paramref name="keyOf"/> gives a row's report
+    /// key from column 0 (<paramref name="firstColumnSql"/>).
     /// </summary>
     private void AddAboveTier(Dictionary<GroupKey, StepGroup> groups, string firstColumnSql, string? join, string? extraWhere,
         Func<SqliteDataReader, StepGroup, string?> keyOf)
     {
-        string Above(string tokens) => $"max({tokens} - {Threshold}, 0)";
         using var command = ledger.Connection.CreateCommand();
         var where = Where(command, extraWhere);
         command.CommandText = $"""
             SELECT {firstColumnSql}, s.model, s.provider, s.stop_reason,
-                   {Above(FreshInput)}, {Above("s.output_tokens")}, {Above("s.prefix_tokens")},
-                   {Above("s.cache_creation_5m_tokens")}, {Above("s.cache_creation_1h_tokens")}, {Above(Reasoning)}
+                   {FreshInput}, s.output_tokens, s.prefix_tokens, s.cache_creation_5m_tokens, s.cache_creation_1h_tokens, {Reasoning}
             FROM counted_steps s {join}
             WHERE {where} AND {AboveTier}
             """;
@@ -295,7 +293,7 @@ internal sealed class StepAggregation(LedgerDatabase ledger, ReportFilter filter
             var key = GroupKey.Of(row with { Key = keyOf(r, row) });
             if (groups.TryGetValue(key, out var group))
             {
-                groups[key] = group with { AboveThreshold = Add(group.AboveThreshold, ReadTokens(r, 4, row.Provider)) };
+                (group.LargeRequests ??= []).Add(new LargeRequest(ReadTokens(r, 4, row.Provider)));
             }
         }
     }
@@ -335,22 +333,12 @@ internal sealed class StepAggregation(LedgerDatabase ledger, ReportFilter filter
             throw new LedgerException($"{ledger.Path}: a step has the unknown provider '{providerName}'");
         }
 
-        return new StepGroup(key, model, provider, Text(r, 3), 0, default, default, null, null, 0);
+        return new StepGroup(key, model, provider, Text(r, 3), 0, default, null, null, 0);
     }
 
     private static TokenUsage ReadTokens(SqliteDataReader r, int first, Provider provider) => new(
         r.GetInt64(first), r.GetInt64(first + 1), r.GetInt64(first + 2), r.GetInt64(first + 3), r.GetInt64(first + 4), r.GetInt64(first + 5),
         ReasoningIncludedInOutput: provider != Provider.OpenCode);
-
-    private static TokenUsage Add(TokenUsage a, TokenUsage b) => a with
-    {
-        FreshInput = a.FreshInput + b.FreshInput,
-        Output = a.Output + b.Output,
-        CacheRead = a.CacheRead + b.CacheRead,
-        CacheWrite5m = a.CacheWrite5m + b.CacheWrite5m,
-        CacheWrite1h = a.CacheWrite1h + b.CacheWrite1h,
-        Reasoning = a.Reasoning + b.Reasoning,
-    };
 
     private static string? Text(SqliteDataReader r, int column) =>
         r.IsDBNull(column) ? null : Convert.ToString(r.GetValue(column), CultureInfo.InvariantCulture);

@@ -84,20 +84,24 @@ public sealed class ReportBoundaryTests : IDisposable
     }
 
     [Fact]
-    public void Steps_above_200k_tokens_of_a_type_are_priced_at_the_tier_rate_per_request()
+    public void Long_context_tiers_price_each_large_request_on_its_own()
     {
         ClaudeCall[] calls =
         [
             new("2026-02-01T10:00:00.000Z", Input: 250_000, Output: 1_000, CacheRead: 300_000, Write5m: 210_000, Write1h: 201_000),
             new("2026-02-01T10:01:00.000Z", Input: 150_000, Output: 2_000, CacheRead: 150_000),
             new("2026-02-01T10:02:00.000Z", Model: "claude-haiku-4-5-20251001", Input: 300_000, Output: 10, CacheRead: 400_000),
+            // gpt-5.4 bills a whole request above 272k input at its long-context rates; this one has
+            // no single type above 200k, so only its input total marks it as large.
+            new("2026-02-01T10:03:00.000Z", Model: "gpt-5.4", Input: 150_000, Output: 900, CacheRead: 130_000),
+            new("2026-02-01T10:04:00.000Z", Model: "gpt-5.4", Input: 100_000, Output: 900, CacheRead: 100_000),
         ];
         _history.Session("tier", "s-tier", calls);
         var (ledger, reports) = _history.Ingest();
         using (ledger)
         {
             var expected = calls.Sum(c => PriceBook.Embedded.Cost(c.Model, new TokenUsage(c.Input, c.Output, c.CacheRead, c.Write5m, c.Write1h))!.Value.Total);
-            var untiered = calls.Sum(c => PriceBook.Price(PriceBook.Embedded.Resolve(c.Model)!.Price with { Above200k = null },
+            var untiered = calls.Sum(c => PriceBook.Price(PriceBook.Embedded.Resolve(c.Model)!.Price with { Above200k = null, Above272kInput = null },
                 new TokenUsage(c.Input, c.Output, c.CacheRead, c.Write5m, c.Write1h)).Total);
             Assert.NotEqual(untiered, expected);
             foreach (var grouping in Enum.GetValues<UsageGrouping>())

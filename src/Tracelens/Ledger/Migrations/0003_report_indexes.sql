@@ -8,13 +8,13 @@ CREATE INDEX steps_usage ON steps(
     claude_uncached_input_tokens, newly_append_tokens, cache_creation_5m_tokens, cache_creation_1h_tokens,
     prefix_tokens, output_tokens, reasoning_output_tokens);
 
--- The few steps with more than 200,000 tokens of one type, which the long-context tier prices
--- apart (Pricing/README.md). Reports/StepAggregation.cs repeats this WHERE clause word for word so
--- SQLite picks this index.
+-- The few steps a long-context tier can apply to: more than 200,000 tokens of some type, or of
+-- input in all (Pricing/README.md). Reports/StepAggregation.cs repeats this WHERE clause word for
+-- word so SQLite picks this index.
 CREATE INDEX steps_above_tier ON steps(
-    model, provider, stop_reason, started_at, duplicate_of,
+    model, provider, stop_reason, started_at, duplicate_of, input_tokens_total,
     claude_uncached_input_tokens, newly_append_tokens, cache_creation_5m_tokens, cache_creation_1h_tokens,
     prefix_tokens, output_tokens, reasoning_output_tokens)
-WHERE claude_uncached_input_tokens > 200000 OR newly_append_tokens > 200000 OR prefix_tokens > 200000
-   OR output_tokens > 200000 OR cache_creation_5m_tokens > 200000 OR cache_creation_1h_tokens > 200000
-   OR reasoning_output_tokens > 200000;
+WHERE input_tokens_total > 200000 OR prefix_tokens > 200000 OR newly_append_tokens > 200000
+   OR claude_uncached_input_tokens > 200000 OR cache_creation_5m_tokens > 200000 OR cache_creation_1h_tokens > 200000
+   OR output_tokens > 200000 OR reasoning_output_tokens > 200000;
