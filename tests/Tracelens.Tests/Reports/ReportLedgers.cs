@@ -121,10 +121,16 @@ internal sealed class HandMadeHistory : IDisposable
 public sealed class GeneratedLedger : IDisposable
 {
     public GeneratedLedger()
+        : this(seed: 17, records: 6_000)
+    {
+    }
+
+    /// <summary>Generates <paramref name="records"/> model-written records from <paramref name="seed"/> and ingests them.</summary>
+    internal GeneratedLedger(ulong seed, long records)
     {
         Home = Directory.CreateTempSubdirectory("tracelens-reports-gen-").FullName;
         var history = Path.Combine(Home, "history");
-        Truth = SyntheticHistory.Generate(new SynthOptions { OutputDirectory = history, Seed = 17, TargetAssistantRecords = 6_000 }).GroundTruth;
+        Truth = SyntheticHistory.Generate(new SynthOptions { OutputDirectory = history, Seed = seed, TargetAssistantRecords = records }).GroundTruth;
         History = history;
         Ledger = LedgerDatabase.Open(Path.Combine(Home, "ledger.db"));
         new Ingestor(Ledger).Run(new DiscoveryOptions { Home = history });
