@@ -63,7 +63,7 @@ public sealed class LedgerTests : IDisposable
 
         // SQLite's page limit stands in for a full disk: writes fail with SQLITE_FULL part-way.
         var pages = Scalar(db, "PRAGMA page_count;");
-        new SqliteCommand($"PRAGMA max_page_count = {pages + 40};", db.Connection).ExecuteNonQuery();
+        new SqliteCommand($"PRAGMA max_page_count = {pages + 80};", db.Connection).ExecuteNonQuery();
         var e = Assert.ThrowsAny<SqliteException>(() => new Ingestor(db) { BatchSteps = 50 }.Run(Home(second)));
         Assert.Contains("full", e.Message, StringComparison.OrdinalIgnoreCase);
 
