@@ -20,7 +20,7 @@ if [ ! -f "$home/ground_truth.json" ]; then
   ./tracelens synth --out "$home" --records "$records" --seed 1 >&2
 fi
 mkdir -p "$out"
-env -u CLAUDE_CONFIG_DIR -u CODEX_HOME -u XDG_DATA_HOME ./tracelens ingest --home "$home" --ledger "$ledger" >&2
+env -u CLAUDE_CONFIG_DIR -u CODEX_HOME -u XDG_DATA_HOME ./tracelens ingest --home "$home" --ledger "$ledger" > /dev/null
 steps=$(./tracelens summary --json --no-ingest --ledger "$ledger" --timezone UTC | python3 -c 'import json,sys; print(json.load(sys.stdin)["steps"])')
 echo "ledger: $steps counted steps, $(du -m "$ledger" | cut -f1) MB; $(nproc) cores; load: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
@@ -38,9 +38,12 @@ for i in $(seq 1 "$runs"); do
 done
 for c in "${commands[@]}"; do
   name="${c%% *}"
-  grep "^$name " "$log" | sort -k2 -n | awk -v n="$c" '
-    { w[NR] = $2; cpu[NR] = $3 + $4 }
-    END { k = int((NR + 1) / 2); asort(cpu);
-          printf "%-22s median %4.0f ms  best %4.0f ms  CPU median %4.0f ms  (%d runs)\n", n, w[k] * 1000, w[1] * 1000, cpu[k] * 1000, NR }'
+  walls=$(grep "^$name " "$log" | awk '{ print $2 }' | sort -n)
+  cpus=$(grep "^$name " "$log" | awk '{ print $3 + $4 }' | sort -n)
+  n=$(echo "$walls" | wc -l)
+  k=$(( (n + 1) / 2 ))
+  printf '%-22s median %4.0f ms  best %4.0f ms  CPU median %4.0f ms  (%d runs)\n' "$c" \
+    "$(echo "$walls" | sed -n "${k}p" | awk '{ print $1 * 1000 }')" "$(echo "$walls" | head -1 | awk '{ print $1 * 1000 }')" \
+    "$(echo "$cpus" | sed -n "${k}p" | awk '{ print $1 * 1000 }')" "$n"
 done
 rm -f "$log"

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Microsoft.Data.Sqlite;
 using Tracelens.Ledger;
 using Tracelens.Model;
@@ -239,21 +238,12 @@ internal sealed class StepAggregation(LedgerDatabase ledger, ReportFilter filter
     public (DateTimeOffset First, DateTimeOffset Last)? StartedRange()
     {
         using var command = ledger.Connection.CreateCommand();
-        var where = new StringBuilder("started_at IS NOT NULL");
-        if (filter.Since is { } since)
-        {
-            where.Append(" AND started_at >= $since");
-            command.Parameters.AddWithValue("$since", ReportTime.ToStored(since));
-        }
-
-        if (filter.Until is { } until)
-        {
-            where.Append(" AND started_at < $until");
-            command.Parameters.AddWithValue("$until", ReportTime.ToStored(until));
-        }
+        List<string> clauses = ["s.started_at IS NOT NULL"];
+        TimeBounds(command, clauses);
+        var where = string.Join(" AND ", clauses);
 
         // Two seeks in steps_by_time; duplicates may widen the span, which only adds empty periods.
-        command.CommandText = $"SELECT (SELECT min(started_at) FROM steps WHERE {where}), (SELECT max(started_at) FROM steps WHERE {where});";
+        command.CommandText = $"SELECT (SELECT min(s.started_at) FROM steps s WHERE {where}), (SELECT max(s.started_at) FROM steps s WHERE {where});";
         using var r = command.ExecuteReader();
         r.Read();
         var first = ReportTime.ParseStored(Text(r, 0));
@@ -352,18 +342,7 @@ internal sealed class StepAggregation(LedgerDatabase ledger, ReportFilter filter
             clauses.Add(extraWhere);
         }
 
-        if (filter.Since is { } since)
-        {
-            clauses.Add("s.started_at >= $since");
-            command.Parameters.AddWithValue("$since", ReportTime.ToStored(since));
-        }
-
-        if (filter.Until is { } until)
-        {
-            clauses.Add("s.started_at < $until");
-            command.Parameters.AddWithValue("$until", ReportTime.ToStored(until));
-        }
-
+        TimeBounds(command, clauses);
         if (filter.Project is { } project)
         {
             clauses.Add("(s.cwd = $project OR s.project = $project)");
@@ -401,6 +380,22 @@ internal sealed class StepAggregation(LedgerDatabase ledger, ReportFilter filter
 
     /// <summary>Tool calls of one model's steps, and how many ended in an error.</summary>
     public sealed record ToolCallCount(long Calls, long Errors);
+
+    /// <summary>The filter's <c>--since</c>/<c>--until</c> as conditions on <c>s.started_at</c> (stored UTC text sorts in time order).</summary>
+    private void TimeBounds(SqliteCommand command, List<string> clauses)
+    {
+        if (filter.Since is { } since)
+        {
+            clauses.Add("s.started_at >= $since");
+            command.Parameters.AddWithValue("$since", ReportTime.ToStored(since));
+        }
+
+        if (filter.Until is { } until)
+        {
+            clauses.Add("s.started_at < $until");
+            command.Parameters.AddWithValue("$until", ReportTime.ToStored(until));
+        }
+    }
 
     /// <summary>What makes two groups the same group.</summary>
     private sealed record GroupKey(string? Key, string? Model, Provider Provider, string? StopReason)
