@@ -23,6 +23,13 @@ public static class TracelensCli
             LedgerCommands.BuildImport(io),
             LedgerCommands.BuildExport(io),
             PricesCommand.Build(io),
+            SummaryCommand.Build(io),
+            PeriodReportCommand.Build(io, "daily"),
+            PeriodReportCommand.Build(io, "weekly"),
+            PeriodReportCommand.Build(io, "monthly"),
+            PeriodReportCommand.Build(io, "session"),
+            SessionsCommand.Build(io),
+            CompareCommand.Build(io),
             ExperimentsCommand.Build(io),
         };
         root.Options.Add(new System.CommandLine.Help.HelpOption());

@@ -77,6 +77,8 @@ public static class PricesCommand
         Render(io, book.Models);
         io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Above 200k: tokens of one type beyond the first {PriceBook.TierThresholdTokens:N0} in one request (input / output / cache read / write 5m / write 1h)."));
+        io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Above 272k input: every token of a request with more than {PriceBook.RequestTierThresholdTokens:N0} input tokens (fresh, cached and written), same order."));
     }
 
     private static void ShowResolution(CliIo io, PriceBook book, string model, bool json)
@@ -136,13 +138,15 @@ public static class PricesCommand
         }
 
         table.AddColumn(new TableColumn("above 200k").NoWrap());
+        table.AddColumn(new TableColumn("above 272k input").NoWrap());
+        static string Tier(TokenRates? t) =>
+            t is { } a ? string.Join(" / ", Rate(a.Input), Rate(a.Output), Rate(a.CacheRead), Rate(a.CacheWrite5m), Rate(a.CacheWrite1h)) : "-";
         foreach (var m in models)
         {
             var r = m.Rates;
-            var tier = m.Above200k is { } a ? string.Join(" / ", Rate(a.Input), Rate(a.Output), Rate(a.CacheRead), Rate(a.CacheWrite5m), Rate(a.CacheWrite1h)) : "-";
             table.AddRow(
                 Markup.Escape(m.Overridden ? m.Id + " *" : m.Id), Markup.Escape(m.Vendor),
-                Rate(r.Input), Rate(r.Output), Rate(r.CacheRead), Rate(r.CacheWrite5m), Rate(r.CacheWrite1h), tier);
+                Rate(r.Input), Rate(r.Output), Rate(r.CacheRead), Rate(r.CacheWrite5m), Rate(r.CacheWrite1h), Tier(m.Above200k), Tier(m.Above272kInput));
         }
 
         io.OutConsole().Write(table);
@@ -187,19 +191,25 @@ public static class PricesCommand
         j.WriteString("id", m.Id);
         j.WriteString("vendor", m.Vendor);
         WriteRates(j, m.Rates);
-        if (m.Above200k is { } above)
+        WriteTier(j, "above_200k", m.Above200k);
+        WriteTier(j, "above_272k_input", m.Above272kInput);
+
+        j.WriteBoolean("overridden", m.Overridden);
+        j.WriteEndObject();
+    }
+
+    private static void WriteTier(Utf8JsonWriter j, string name, TokenRates? tier)
+    {
+        if (tier is { } rates)
         {
-            j.WriteStartObject("above_200k");
-            WriteRates(j, above);
+            j.WriteStartObject(name);
+            WriteRates(j, rates);
             j.WriteEndObject();
         }
         else
         {
-            j.WriteNull("above_200k");
+            j.WriteNull(name);
         }
-
-        j.WriteBoolean("overridden", m.Overridden);
-        j.WriteEndObject();
     }
 
     private static void WriteRates(Utf8JsonWriter j, TokenRates r)

@@ -26,6 +26,9 @@ public sealed class CliIo
     /// <summary>Cancelled on Ctrl+C or SIGTERM: long-running commands (<c>ingest --watch</c>) end cleanly on it.</summary>
     public CancellationToken Cancellation { get; init; }
 
+    /// <summary>The clock relative times (<c>--since 7d</c>) count back from; tests pass a fixed one.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     public string Home => Env("HOME") is { Length: > 0 } home ? home : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
 
     public static CliIo FromConsole()

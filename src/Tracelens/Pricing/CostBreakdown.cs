@@ -15,6 +15,14 @@ public readonly record struct CostBreakdown(
     /// <summary>The sum of the line items, added in declaration order.</summary>
     public decimal Total => Input + Output + Reasoning + CacheRead + CacheWrite5m + CacheWrite1h;
 
+    public static CostBreakdown operator -(CostBreakdown a, CostBreakdown b) => new(
+        a.Input - b.Input,
+        a.Output - b.Output,
+        a.Reasoning - b.Reasoning,
+        a.CacheRead - b.CacheRead,
+        a.CacheWrite5m - b.CacheWrite5m,
+        a.CacheWrite1h - b.CacheWrite1h);
+
     public static CostBreakdown operator +(CostBreakdown a, CostBreakdown b) => new(
         a.Input + b.Input,
         a.Output + b.Output,

@@ -42,6 +42,12 @@ internal static partial class ModelNames
         }
     }
 
+    /// <summary>
+    /// The most normalized canonical form (no provider path, decorations, date or <c>-latest</c>):
+    /// two names that differ only in those parts name the same model.
+    /// </summary>
+    public static string Normalized(string name) => Normalizations(name).LastOrDefault() ?? Canonical(name);
+
     private static readonly Func<string, string>[] Steps =
     [
         s => s[(s.LastIndexOf('/') + 1)..],

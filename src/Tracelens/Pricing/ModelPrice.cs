@@ -17,6 +17,13 @@ public sealed record ModelPrice
     /// </summary>
     public TokenRates? Above200k { get; init; }
 
+    /// <summary>
+    /// Rates for <em>every</em> token of a request whose input (fresh, cached and cache writes)
+    /// exceeds 272,000 tokens, replacing <see cref="Rates"/> and <see cref="Above200k"/> for it
+    /// (OpenAI's long-context pricing of gpt-5.4 and gpt-5.5); null when the model has none.
+    /// </summary>
+    public TokenRates? Above272kInput { get; init; }
+
     /// <summary>True when the user's override file changed or added this model.</summary>
     public bool Overridden { get; init; }
 }

@@ -16,6 +16,9 @@ public sealed class PriceBook
     /// <summary>Tokens of one type in one request beyond this many are billed at the long-context rate.</summary>
     public const long TierThresholdTokens = 200_000;
 
+    /// <summary>A request with more input tokens than this is billed whole at <see cref="ModelPrice.Above272kInput"/>, when the model has it.</summary>
+    public const long RequestTierThresholdTokens = 272_000;
+
     private const string EmbeddedResource = "Tracelens.Pricing.prices.json";
     private const string EmbeddedName = "<embedded>/prices.json";
 
@@ -108,10 +111,17 @@ public sealed class PriceBook
     /// One request's cost at <paramref name="price"/>: each token type at its own rate (1-hour cache
     /// writes at theirs, not the 5-minute rate). When a model has a long-context tier, the tokens of a
     /// type beyond the first 200,000 in the request take the tier's rate, type by type, as ccusage
-    /// prices them. Reasoning adds nothing when the output count already contains it.
+    /// prices them; a model with a whole-request tier (gpt-5.4, gpt-5.5) bills every token of a
+    /// request with more than 272,000 input tokens at that tier's rates, as OpenAI and ccusage do.
+    /// Reasoning adds nothing when the output count already contains it.
     /// </summary>
     public static CostBreakdown Price(ModelPrice price, TokenUsage usage)
     {
+        if (price.Above272kInput is { } whole && usage.PromptTokens > RequestTierThresholdTokens)
+        {
+            return AtRates(whole, usage);
+        }
+
         var rates = price.Rates;
         var above = price.Above200k ?? rates;
         return new CostBreakdown(
@@ -122,6 +132,26 @@ public sealed class PriceBook
             Tiered(usage.CacheWrite5m, rates.CacheWrite5m, above.CacheWrite5m),
             Tiered(usage.CacheWrite1h, rates.CacheWrite1h, above.CacheWrite1h));
     }
+
+    /// <summary>
+    /// The cost of <paramref name="usage"/> at the model's base rates, ignoring every long-context
+    /// tier. It is linear, so the base cost of a sum of requests is the sum of their base costs:
+    /// reports price a group's token sums with it and add, for the few requests a tier applies to,
+    /// <see cref="Price(ModelPrice, TokenUsage)"/> minus their base cost. Only requests with more
+    /// than 200,000 tokens in total can differ (<see cref="TierThresholdTokens"/>,
+    /// <see cref="RequestTierThresholdTokens"/>).
+    /// </summary>
+    public static CostBreakdown PriceAtBaseRates(ModelPrice price, TokenUsage usage) => AtRates(price.Rates, usage);
+
+    private static CostBreakdown AtRates(TokenRates rates, TokenUsage usage) => new(
+        Linear(usage.FreshInput, rates.Input),
+        Linear(usage.Output, rates.Output),
+        usage.ReasoningIncludedInOutput ? 0m : Linear(usage.Reasoning, rates.Output),
+        Linear(usage.CacheRead, rates.CacheRead),
+        Linear(usage.CacheWrite5m, rates.CacheWrite5m),
+        Linear(usage.CacheWrite1h, rates.CacheWrite1h));
+
+    private static decimal Linear(long tokens, decimal rate) => tokens * rate / 1_000_000m;
 
     private static decimal Tiered(long tokens, decimal rate, decimal aboveRate)
     {
@@ -173,7 +203,7 @@ public sealed class PriceBook
     /// <summary>Merges <paramref name="overlay"/> into <paramref name="embedded"/>: per vendor, per model, per field.</summary>
     private static PriceBook Build(PriceFile embedded, PriceFile? overlay)
     {
-        var vendors = new SortedDictionary<string, PriceSource>(StringComparer.Ordinal);
+        var vendors = new Dictionary<string, PriceSource>(StringComparer.Ordinal);
         foreach (var file in overlay is null ? [embedded] : new[] { embedded, overlay })
         {
             foreach (var (id, v) in file.Vendors)
@@ -197,7 +227,14 @@ public sealed class PriceBook
 
             var rates = entry.Rates.Over(new TokenRates(0, 0, 0, 0, 0));
             index[ModelNames.Canonical(entry.Id)] = models.Count;
-            models.Add(new ModelPrice { Id = entry.Id, Vendor = entry.Vendor, Rates = rates, Above200k = entry.Above200k?.Over(rates) });
+            models.Add(new ModelPrice
+            {
+                Id = entry.Id,
+                Vendor = entry.Vendor,
+                Rates = rates,
+                Above200k = entry.Above200k?.Over(rates),
+                Above272kInput = entry.Above272kInput?.Over(rates),
+            });
         }
 
         foreach (var entry in overlay?.Models ?? [])
@@ -207,7 +244,8 @@ public sealed class PriceBook
                 var old = models[at];
                 var rates = entry.Rates.Over(old.Rates);
                 var above = entry.RemovesTier ? null : entry.Above200k?.Over(old.Above200k ?? rates) ?? old.Above200k;
-                models[at] = old with { Vendor = entry.Vendor ?? old.Vendor, Rates = rates, Above200k = above, Overridden = true };
+                var whole = entry.RemovesRequestTier ? null : entry.Above272kInput?.Over(old.Above272kInput ?? rates) ?? old.Above272kInput;
+                models[at] = old with { Vendor = entry.Vendor ?? old.Vendor, Rates = rates, Above200k = above, Above272kInput = whole, Overridden = true };
                 continue;
             }
 
@@ -220,7 +258,15 @@ public sealed class PriceBook
 
             var added = entry.Rates.Over(new TokenRates(0, 0, 0, 0, 0));
             index[ModelNames.Canonical(entry.Id)] = models.Count;
-            models.Add(new ModelPrice { Id = entry.Id, Vendor = entry.Vendor ?? "user", Rates = added, Above200k = entry.Above200k?.Over(added), Overridden = true });
+            models.Add(new ModelPrice
+            {
+                Id = entry.Id,
+                Vendor = entry.Vendor ?? "user",
+                Rates = added,
+                Above200k = entry.Above200k?.Over(added),
+                Above272kInput = entry.Above272kInput?.Over(added),
+                Overridden = true,
+            });
         }
 
         var aliases = new Dictionary<string, ModelPrice>(StringComparer.Ordinal);
@@ -235,6 +281,6 @@ public sealed class PriceBook
         }
 
         // An alias must follow its target's override, so aliases are resolved after the merge above.
-        return new PriceBook(models, aliases, [.. vendors.Values], overlay?.Path);
+        return new PriceBook(models, aliases, [.. vendors.Keys.Order(StringComparer.Ordinal).Select(v => vendors[v])], overlay?.Path);
     }
 }

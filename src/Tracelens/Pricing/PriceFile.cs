@@ -20,7 +20,13 @@ internal sealed class PriceFile
     /// <summary>Models in file order (the order matters only for error messages).</summary>
     public List<ModelEntry> Models { get; } = [];
 
-    public List<(string Alias, string Target, int Line)> Aliases { get; } = [];
+    /// <summary>
+    /// Aliases in file order. (A record, not a tuple: generic code over value types is not
+    /// precompiled, and every report command loads this file.)
+    /// </summary>
+    public List<AliasEntry> Aliases { get; } = [];
+
+    internal sealed record AliasEntry(string Alias, string Target, int Line);
 
     internal sealed class VendorEntry
     {
@@ -42,6 +48,11 @@ internal sealed class PriceFile
         public RateFields? Above200k { get; set; }
 
         public bool RemovesTier { get; set; }
+
+        /// <summary>Set when the file mentions <c>above_272k_input</c>; <see cref="RemovesRequestTier"/> when it is null.</summary>
+        public RateFields? Above272kInput { get; set; }
+
+        public bool RemovesRequestTier { get; set; }
     }
 
     internal sealed class RateFields
@@ -55,7 +66,16 @@ internal sealed class PriceFile
         public IEnumerable<string> Missing()
         {
             decimal?[] values = [Input, Output, CacheRead, CacheWrite5m, CacheWrite1h];
-            return RateFieldNames.Zip(values).Where(p => p.Second is null).Select(p => p.First);
+            var missing = new List<string>();
+            for (var i = 0; i < values.Length; i++)
+            {
+                if (values[i] is null)
+                {
+                    missing.Add(RateFieldNames[i]);
+                }
+            }
+
+            return missing;
         }
 
         /// <summary>These fields where set, otherwise <paramref name="fallback"/>'s.</summary>
@@ -203,21 +223,21 @@ internal sealed class PriceFile
                                 break;
                             }
 
-                            ExpectObject(ref r, $"\"above_200k\" of model \"{id}\"");
-                            model.Above200k = new RateFields();
-                            while (NextProperty(ref r, out var tierField, out var tierLine))
+                            model.Above200k = Tier(ref r, field, id);
+                            break;
+                        case "above_272k_input":
+                            if (r.TokenType == JsonTokenType.Null)
                             {
-                                if (!Rate(ref r, model.Above200k, tierField))
-                                {
-                                    throw Error(tierLine, $"unknown field \"{tierField}\" in \"above_200k\" of model \"{id}\" (expected {string.Join(", ", RateFieldNames)})");
-                                }
+                                model.RemovesRequestTier = true;
+                                break;
                             }
 
+                            model.Above272kInput = Tier(ref r, field, id);
                             break;
                         default:
                             if (!Rate(ref r, model.Rates, field))
                             {
-                                throw Error(fieldLine, $"unknown field \"{field}\" in model \"{id}\" (expected vendor, {string.Join(", ", RateFieldNames)}, above_200k)");
+                                throw Error(fieldLine, $"unknown field \"{field}\" in model \"{id}\" (expected vendor, {string.Join(", ", RateFieldNames)}, above_200k, above_272k_input)");
                             }
 
                             break;
@@ -228,12 +248,28 @@ internal sealed class PriceFile
             }
         }
 
+        /// <summary>A tier object (<c>above_200k</c>, <c>above_272k_input</c>): rates only.</summary>
+        private RateFields Tier(ref Utf8JsonReader r, string tier, string id)
+        {
+            ExpectObject(ref r, $"\"{tier}\" of model \"{id}\"");
+            var rates = new RateFields();
+            while (NextProperty(ref r, out var tierField, out var tierLine))
+            {
+                if (!Rate(ref r, rates, tierField))
+                {
+                    throw Error(tierLine, $"unknown field \"{tierField}\" in \"{tier}\" of model \"{id}\" (expected {string.Join(", ", RateFieldNames)})");
+                }
+            }
+
+            return rates;
+        }
+
         private void Aliases(ref Utf8JsonReader r)
         {
             ExpectObject(ref r, "\"aliases\"");
             while (NextProperty(ref r, out var alias, out var line))
             {
-                file.Aliases.Add((alias, Text(ref r, alias), line));
+                file.Aliases.Add(new AliasEntry(alias, Text(ref r, alias), line));
             }
         }
 

@@ -16,6 +16,9 @@ public readonly record struct TokenUsage(
     long Reasoning = 0,
     bool ReasoningIncludedInOutput = true)
 {
+    /// <summary>Every input token of the request: fresh, read from the cache, and written to it.</summary>
+    public long PromptTokens => FreshInput + CacheRead + CacheWrite5m + CacheWrite1h;
+
     /// <summary>
     /// The billed split of a step. Claude: fresh = <c>input_tokens</c>, cache read =
     /// <c>cache_read_input_tokens</c>, writes from <c>cache_creation.ephemeral_5m/1h</c>. Codex:

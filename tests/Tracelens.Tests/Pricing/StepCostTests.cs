@@ -86,6 +86,25 @@ public sealed class StepCostTests
         Assert.Equal(0.45m + 0.045m, cost.Total);
     }
 
+    /// <summary>
+    /// Expected totals measured with ccusage 20.0.24 (<c>daily --json --offline</c>) on one-step
+    /// Codex histories, 2026-11-22: a gpt-5.4 or gpt-5.5 request with more than 272,000 input
+    /// tokens (cached included) is billed whole at 2 × input and 1.5 × output; 272,000 is not.
+    /// </summary>
+    [Theory]
+    [InlineData("gpt-5.4", 272_000, 264_000, 372, "0.09158")]
+    [InlineData("gpt-5.4", 272_001, 264_000, 372, "0.180375")]
+    [InlineData("gpt-5.4", 272_841, 264_832, 372, "0.180831")]
+    [InlineData("gpt-5.4", 300_000, 0, 1_000, "1.5225")]
+    [InlineData("gpt-5.5", 300_000, 290_000, 1_000, "0.435")]
+    [InlineData("gpt-5.4-mini", 300_000, 290_000, 1_000, "0.03375")] // no whole-request tier
+    [InlineData("gpt-5.3-codex", 300_000, 290_000, 1_000, "0.08225")]
+    public void A_gpt_5_4_request_above_272k_input_is_billed_whole_at_the_long_context_rates(string model, long input, long cached, long output, string expected)
+    {
+        var cost = Book.Cost(Uncached(Provider.Codex, model, input, cached, output, reasoning: 0))!.Value;
+        Assert.Equal(decimal.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), cost.Total);
+    }
+
     [Fact]
     public void Codex_bills_cached_input_at_the_cache_rate_and_never_bills_reasoning_twice()
     {

@@ -1,0 +1,124 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Tracelens.Reports;
+
+/// <summary>
+/// The time words reports accept: <c>--since</c> and <c>--until</c> values, time zone ids, and the
+/// UTC text form that steps are stored (and compared) in.
+/// </summary>
+public static partial class ReportTime
+{
+    /// <summary>The form of <c>steps.started_at</c>; text in this form sorts in time order.</summary>
+    public const string StoredFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+
+    /// <summary>
+    /// An instant from <paramref name="text"/>: a span back from <paramref name="now"/>
+    /// (<c>24h</c>, <c>7d</c>, <c>2w</c>), a date (<c>2026-01-31</c> or <c>20260131</c>) taken in
+    /// <paramref name="zone"/> — its start, or for an <paramref name="isUntil"/> bound the next day's
+    /// start, so the date itself is included — or a timestamp (<c>2026-01-31T09:30</c>, in
+    /// <paramref name="zone"/> unless it carries <c>Z</c> or an offset).
+    /// </summary>
+    /// <exception cref="FormatException">None of these forms.</exception>
+    public static DateTimeOffset ParseBound(string text, bool isUntil, DateTimeOffset now, TimeZoneInfo zone)
+    {
+        var value = text.Trim();
+        if (Span().Match(value) is { Success: true } span)
+        {
+            var n = int.Parse(span.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture);
+            var unit = span.Groups[2].Value switch
+            {
+                "h" => TimeSpan.FromHours(1),
+                "d" => TimeSpan.FromDays(1),
+                _ => TimeSpan.FromDays(7),
+            };
+            return now - (unit * n);
+        }
+
+        if (DateTime.TryParseExact(value, ["yyyy-MM-dd", "yyyyMMdd"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            return StartOfLocalDay(DateOnly.FromDateTime(isUntil ? date.AddDays(1) : date), zone);
+        }
+
+        if (HasOffset().IsMatch(value)
+            && DateTimeOffset.TryParseExact(value, TimestampWithOffset, CultureInfo.InvariantCulture, DateTimeStyles.None, out var exact))
+        {
+            return exact;
+        }
+
+        if (DateTime.TryParseExact(value, TimestampLocal, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
+        {
+            return LocalToInstant(local, zone);
+        }
+
+        throw new FormatException($"'{text}' is not a time: use a span back from now (24h, 7d, 2w), a date (2026-01-31) or a timestamp (2026-01-31T09:30, 2026-01-31T09:30:00Z)");
+    }
+
+    /// <summary>A zone by IANA id (<c>Europe/Berlin</c>, <c>UTC</c>).</summary>
+    /// <exception cref="TimeZoneNotFoundException">Unknown id.</exception>
+    public static TimeZoneInfo FindZone(string id)
+    {
+        var name = id.Trim().TrimStart(':');
+        if (name.Length == 0 || name.Contains("..", StringComparison.Ordinal))
+        {
+            throw new TimeZoneNotFoundException($"'{id}' is not a time zone");
+        }
+
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById(name);
+        }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            throw new TimeZoneNotFoundException($"'{id}' is not a known IANA time zone (for example UTC, Europe/Berlin, America/New_York)", e);
+        }
+    }
+
+    /// <summary>The stored text form of an instant, for comparing with <c>steps.started_at</c>.</summary>
+    public static string ToStored(DateTimeOffset instant) => instant.UtcDateTime.ToString(StoredFormat, CultureInfo.InvariantCulture);
+
+    /// <summary>Parses a stored timestamp (any ISO-8601 form with <c>Z</c> or an offset); null when it is none.</summary>
+    public static DateTimeOffset? ParseStored(string? text) =>
+        text is not null && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant)
+            ? instant.ToUniversalTime()
+            : null;
+
+    /// <summary>
+    /// The first instant of <paramref name="day"/> in <paramref name="zone"/>. Where a clock change
+    /// skips midnight, the day starts at the first local time that exists.
+    /// </summary>
+    public static DateTimeOffset StartOfLocalDay(DateOnly day, TimeZoneInfo zone) =>
+        LocalToInstant(day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified), zone);
+
+    /// <summary>
+    /// A wall-clock time in <paramref name="zone"/> as an instant. A time skipped by a clock change
+    /// moves forward to the first that exists; a repeated one means its first occurrence.
+    /// </summary>
+    public static DateTimeOffset LocalToInstant(DateTime local, TimeZoneInfo zone)
+    {
+        var wall = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
+        while (zone.IsInvalidTime(wall))
+        {
+            wall = wall.AddMinutes(1);
+        }
+
+        var offset = zone.IsAmbiguousTime(wall) ? zone.GetAmbiguousTimeOffsets(wall).Max() : zone.GetUtcOffset(wall);
+        return new DateTimeOffset(wall, offset);
+    }
+
+    private static readonly string[] TimestampWithOffset =
+    [
+        "yyyy-MM-dd'T'HH:mmK", "yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK",
+    ];
+
+    private static readonly string[] TimestampLocal =
+    [
+        "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF", "yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss",
+    ];
+
+    [GeneratedRegex(@"^(\d{1,6})([hdw])$", RegexOptions.CultureInvariant)]
+    private static partial Regex Span();
+
+    [GeneratedRegex(@"T.*(Z|[+-]\d{2}:?\d{2})$", RegexOptions.CultureInvariant)]
+    private static partial Regex HasOffset();
+}
