@@ -15,10 +15,14 @@ public sealed class LedgerException(string message, Exception? inner = null) : E
 /// </summary>
 public sealed class LedgerDatabase : IDisposable
 {
-    private static readonly IReadOnlyList<(int Version, string Sql)> Migrations = LoadMigrations();
+    // Read only when a ledger needs migrating: opening an up-to-date one (every report) skips it.
+    private static readonly Lazy<IReadOnlyList<(int Version, string Sql)>> Migrations = new(LoadMigrations);
 
     /// <summary>The schema version this binary writes.</summary>
-    public static int LatestVersion => Migrations[^1].Version;
+    public static int LatestVersion { get; } = typeof(LedgerDatabase).Assembly.GetManifestResourceNames()
+        .Count(n => n.StartsWith(MigrationPrefix, StringComparison.Ordinal));
+
+    private const string MigrationPrefix = "Tracelens.Ledger.Migrations.";
 
     public SqliteConnection Connection { get; }
 
@@ -52,14 +56,17 @@ public sealed class LedgerDatabase : IDisposable
         try
         {
             connection.Open();
-            Execute(connection, "PRAGMA busy_timeout = 10000;");
-            // Bigger pages: wide step rows and long keys fit with fewer splits (only takes effect on a new file).
-            Execute(connection, "PRAGMA page_size = 16384;");
-            Execute(connection, "PRAGMA journal_mode = WAL;");
-            Execute(connection, "PRAGMA synchronous = NORMAL;");
-            Execute(connection, "PRAGMA foreign_keys = ON;");
-            // A 64 MB page cache keeps the indexes of a large ingest in memory.
-            Execute(connection, "PRAGMA cache_size = -65536;");
+            // One round of settings: bigger pages fit wide step rows and long keys with fewer splits
+            // (page_size only takes effect on a new file); a 64 MB page cache keeps the indexes of a
+            // large ingest in memory.
+            Execute(connection, """
+                PRAGMA busy_timeout = 10000;
+                PRAGMA page_size = 16384;
+                PRAGMA journal_mode = WAL;
+                PRAGMA synchronous = NORMAL;
+                PRAGMA foreign_keys = ON;
+                PRAGMA cache_size = -65536;
+                """);
             Migrate(connection, full);
             return new LedgerDatabase(connection, full);
         }
@@ -96,7 +103,7 @@ public sealed class LedgerDatabase : IDisposable
         {
             // Another process may have migrated while this one waited for the write lock.
             current = Convert.ToInt32(Scalar(connection, "PRAGMA user_version;"), CultureInfo.InvariantCulture);
-            foreach (var (version, sql) in Migrations)
+            foreach (var (version, sql) in Migrations.Value)
             {
                 if (version <= current)
                 {
@@ -135,7 +142,7 @@ public sealed class LedgerDatabase : IDisposable
     private static List<(int, string)> LoadMigrations()
     {
         var assembly = typeof(LedgerDatabase).Assembly;
-        const string prefix = "Tracelens.Ledger.Migrations.";
+        const string prefix = MigrationPrefix;
         var list = new List<(int, string)>();
         foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
         {
