@@ -40,20 +40,28 @@ public sealed record ReadCheckpoint(long Offset, long LineNumber, int RoundIndex
         Fingerprint(head[..(int)Math.Min(head.Length, offset)]);
 
     /// <summary>
-    /// A cheap identity of a line: its length and an FNV-1a hash of its first 512 and last 64 bytes
-    /// (a Claude record starts with its uuid and timestamp, so this tells lines apart).
+    /// A cheap identity of a line: its length and a hash of its first 512 and last 64 bytes (a
+    /// Claude record starts with its uuid and timestamp, so this tells lines apart). Eight bytes
+    /// at a time; a changed value only costs one full re-read of the file.
     /// </summary>
     public static long Fingerprint(ReadOnlySpan<byte> line)
     {
-        var hash = 14695981039346656037UL;
+        var hash = 14695981039346656037UL ^ (ulong)line.Length;
         Mix(ref hash, line[..Math.Min(line.Length, 512)]);
         Mix(ref hash, line[Math.Max(0, line.Length - 64)..]);
-        return (long)(hash ^ (ulong)line.Length * 0x9E3779B97F4A7C15UL);
+        return (long)hash;
     }
 
     private static void Mix(ref ulong hash, ReadOnlySpan<byte> bytes)
     {
-        foreach (var b in bytes)
+        var words = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ulong>(bytes);
+        foreach (var word in words)
+        {
+            hash = (hash ^ word) * 0x9E3779B97F4A7C15UL;
+            hash ^= hash >> 29;
+        }
+
+        foreach (var b in bytes[(words.Length * 8)..])
         {
             hash = (hash ^ b) * 1099511628211UL;
         }
