@@ -19,7 +19,7 @@ if [ ! -f "$home/ground_truth.json" ]; then
   echo "generating ${size_mb} MB history in $home …" >&2
   ./tracelens synth --out "$home" --size-mb "$size_mb" --seed 1 >&2
 fi
-bytes=$(find "$home/.claude" "$home/.codex" -name '*.jsonl' -printf '%s\n' | awk '{s+=$1} END {print s}')
+bytes=$(find "$home/.claude" "$home/.codex" -name '*.jsonl' -printf '%s\n' | awk '{s+=$1} END {printf "%d", s}')
 echo "history: $((bytes / 1000000)) MB of JSONL; $(nproc) cores; load: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
 ccusage=""

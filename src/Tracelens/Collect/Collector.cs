@@ -26,7 +26,8 @@ public sealed class CollectReport
 /// <summary>How one file was read: from its start, or resumed at a checkpoint.</summary>
 /// <param name="ResumedFrom">The checkpoint the read resumed at; null for a read of the whole file.</param>
 /// <param name="Checkpoint">Where the next incremental read of the file should start.</param>
-public sealed record FileRead(ReadCheckpoint? ResumedFrom, ReadCheckpoint Checkpoint, long SyntheticRecords);
+/// <param name="UnplacedToolResults">In a resumed read: tool results whose call was not in the tail.</param>
+public sealed record FileRead(ReadCheckpoint? ResumedFrom, ReadCheckpoint Checkpoint, long SyntheticRecords, IReadOnlyList<string>? UnplacedToolResults = null);
 
 /// <summary>
 /// Reads session logs into agent steps: files in parallel (bounded), steps delivered in
@@ -64,7 +65,6 @@ public sealed class Collector
     public CollectReport Run<T>(IReadOnlyList<SessionLog> logs, string home, Func<AgentStep, T> prepare, Action<AgentStep, T> sink, CancellationToken cancellation = default)
     {
         var report = new CollectReport { Diagnostics = new ReadDiagnostics(), Files = logs.Count, Bytes = logs.Sum(l => l.Length) };
-        var user = Path.GetFileName(home.TrimEnd('/', '\\'));
         var seenKeys = new HashSet<string>(StringComparer.Ordinal);
         var sessions = new HashSet<string>(StringComparer.Ordinal);
 
@@ -85,13 +85,10 @@ public sealed class Collector
                         try
                         {
                             var (steps, read) = ReadOne(log, report.Diagnostics);
+                            Stamp(steps, log, home);
                             var prepared = new List<(AgentStep, T)>(steps.Count);
                             foreach (var step in steps)
                             {
-                                step.Home = home;
-                                step.User = user;
-                                step.Store = log.Store;
-                                step.StampTraceKey();
                                 prepared.Add((step, prepare(step)));
                             }
 
@@ -149,6 +146,31 @@ public sealed class Collector
         return report;
     }
 
+    /// <summary>
+    /// Reads one file from its start, on the calling thread (the ledger falls back to this when a
+    /// resumed read turns out to continue something from before its checkpoint).
+    /// </summary>
+    public static (List<AgentStep> Steps, FileRead Read) ReadWhole(SessionLog log, string home, ReadDiagnostics diagnostics)
+    {
+        // Still an incremental read (an unfinished last line is held back), but from the start.
+        var collector = new Collector(1) { ResumeAt = _ => null };
+        var (steps, read) = collector.ReadOne(log, diagnostics);
+        Stamp(steps, log, home);
+        return (steps, read);
+    }
+
+    private static void Stamp(List<AgentStep> steps, SessionLog log, string home)
+    {
+        var user = Path.GetFileName(home.TrimEnd('/', '\\'));
+        foreach (var step in steps)
+        {
+            step.Home = home;
+            step.User = user;
+            step.Store = log.Store;
+            step.StampTraceKey();
+        }
+    }
+
     private (List<AgentStep>, FileRead) ReadOne(SessionLog log, ReadDiagnostics diagnostics)
     {
         var incremental = ResumeAt is not null;
@@ -165,7 +187,8 @@ public sealed class Collector
                     if (!reader.NeedsFullRead)
                     {
                         // Synthetic records are counted from the checkpoint on; the report wants this read's own.
-                        return (tail, new FileRead(resume.Checkpoint, WithHead(reader.Checkpoint, head), reader.SyntheticRecords - resume.Checkpoint.SyntheticRecords));
+                        return (tail, new FileRead(resume.Checkpoint, WithHead(reader.Checkpoint, head),
+                            reader.SyntheticRecords - resume.Checkpoint.SyntheticRecords, [.. reader.UnplacedToolResults]));
                     }
                 }
 

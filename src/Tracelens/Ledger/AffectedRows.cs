@@ -92,11 +92,15 @@ internal sealed class AffectedRows(SqliteConnection connection)
             Fill("affected_sessions", _sessions);
             LedgerDatabase.Execute(connection, """
                 DELETE FROM sessions WHERE session_id IN (SELECT key FROM affected_sessions);
+                -- Counts and start times from steps_by_session alone; the per-session fields from
+                -- the session's first step (they are the same on every step of a session).
                 INSERT INTO sessions (session_id, provider, project, parent_session_id, agent_id, subagent_type, parent_tool_call_id,
                                       first_started_at, last_started_at, steps)
-                SELECT session_id, min(provider), min(project), min(parent_session_id), min(agent_id), min(subagent_type),
-                       min(parent_tool_call_id), min(started_at), max(started_at), count(*)
-                FROM steps WHERE session_id IN (SELECT key FROM affected_sessions) GROUP BY session_id;
+                SELECT a.session_id, f.provider, f.project, f.parent_session_id, f.agent_id, f.subagent_type, f.parent_tool_call_id,
+                       a.first_started_at, a.last_started_at, a.steps
+                FROM (SELECT session_id, min(started_at) AS first_started_at, max(started_at) AS last_started_at, count(*) AS steps
+                      FROM steps WHERE session_id IN (SELECT key FROM affected_sessions) GROUP BY session_id) a
+                JOIN steps f ON f.id = (SELECT x.id FROM steps x WHERE x.session_id = a.session_id ORDER BY x.round_index, x.id LIMIT 1);
                 -- A subagent transcript without a meta file still finds its spawning call: the parent's
                 -- tool result named the agent id. Also re-linked when only the parent changed.
                 UPDATE sessions SET parent_tool_call_id = (

@@ -116,7 +116,17 @@ public sealed class Ingestor(LedgerDatabase ledger)
                 ResumeAt = log => resumes.GetValueOrDefault(log.Path),
                 FileCompleted = (log, read) =>
                 {
-                    var sourceId = UpsertSource(log, read.Checkpoint, pending.Count);
+                    var sourceId = known.TryGetValue(log.Path, out var stored) ? stored.Id : -1;
+                    if (read.ResumedFrom is { } resumedFrom && TailContinuesEarlierSteps(sourceId, resumedFrom, pending, read.UnplacedToolResults ?? []))
+                    {
+                        // Rare: the tail continues an earlier step. Read the file whole, here.
+                        var (whole, wholeRead) = Collector.ReadWhole(log, discovery.Home, report.Diagnostics);
+                        pending.Clear();
+                        pending.AddRange(whole.Select(step => (step, TraceLabRowWriter.TimingEventsUtf8(step.TimingEvents))));
+                        read = wholeRead;
+                    }
+
+                    sourceId = UpsertSource(log, read.Checkpoint, pending.Count);
                     if (read.ResumedFrom is { } from)
                     {
                         report.FilesResumed++;
@@ -209,10 +219,12 @@ public sealed class Ingestor(LedgerDatabase ledger)
         }
 
         // A session whose steps also live in another file (a copy in .claude.back): which copy keeps
-        // a step depends on the whole files, so read whole.
+        // a step depends on the whole files, so read whole. A file holds one session, so the session
+        // has more steps than the file exactly when another file holds some (both counts are index-only).
         var sessionId = (string)LedgerDatabase.Scalar(c, "SELECT session_id FROM steps WHERE id = $id;", ("$id", id))!;
-        if (LedgerDatabase.Scalar(c, "SELECT 1 FROM steps WHERE session_id = $session AND source_id <> $s LIMIT 1;",
-                ("$session", sessionId), ("$s", stored.Id)) is not null)
+        var inSession = (long)LedgerDatabase.Scalar(c, "SELECT count(*) FROM steps WHERE session_id = $session;", ("$session", sessionId))!;
+        var inFile = (long)LedgerDatabase.Scalar(c, "SELECT count(*) FROM steps WHERE source_id = $s;", ("$s", stored.Id))!;
+        if (inSession != inFile)
         {
             return null;
         }
@@ -223,35 +235,40 @@ public sealed class Ingestor(LedgerDatabase ledger)
             return null;
         }
 
-        var messageIds = Strings(c, "SELECT round_id FROM steps WHERE source_id = $s AND first_line <= $l;", stored.Id, checkpoint.LineNumber);
-        var toolIds = Strings(c, """
-            SELECT t.tool_call_id FROM tool_calls t JOIN steps s ON s.id = t.step_id
-            WHERE s.source_id = $s AND s.first_line <= $l;
-            """, stored.Id, checkpoint.LineNumber);
-        return new ResumeState(checkpoint, events, messageIds, toolIds);
-    }
-
-    private static HashSet<string> Strings(SqliteConnection connection, string sql, long sourceId, long line)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Parameters.AddWithValue("$s", sourceId);
-        command.Parameters.AddWithValue("$l", line);
-        using var reader = command.ExecuteReader();
-        var set = new HashSet<string>(StringComparer.Ordinal);
-        while (reader.Read())
-        {
-            set.Add(reader.GetString(0));
-        }
-
-        return set;
+        return new ResumeState(checkpoint, events);
     }
 
     /// <summary>
-    /// Every stored source's fingerprint: on an unchanged history this is, with the stats, all an
-    /// ingest reads, so it goes through the direct column path (Microsoft.Data.Sqlite's reader costs
-    /// more than SQLite here).
+    /// Whether a resumed read's tail continues something from before its checkpoint: a message id
+    /// this file already stored there, or a tool result for a call stored there. Then only a full
+    /// read gives the right rows. Checked after the read, by index, for the few ids the tail has.
     /// </summary>
+    private bool TailContinuesEarlierSteps(long sourceId, ReadCheckpoint from, List<(AgentStep Step, byte[] Events)> tail, IReadOnlyList<string> unplacedToolResults)
+    {
+        var c = ledger.Connection;
+        foreach (var (step, _) in tail)
+        {
+            if (LedgerDatabase.Scalar(c, "SELECT 1 FROM steps WHERE trace_key = $k AND source_id = $s AND first_line <= $l;",
+                    ("$k", step.TraceKey!), ("$s", sourceId), ("$l", from.LineNumber)) is not null)
+            {
+                return true;
+            }
+        }
+
+        foreach (var toolCallId in unplacedToolResults.Distinct(StringComparer.Ordinal))
+        {
+            if (LedgerDatabase.Scalar(c, """
+                    SELECT 1 FROM steps s JOIN tool_calls t ON t.step_id = s.id
+                    WHERE s.source_id = $s AND s.first_line <= $l AND t.tool_call_id = $t LIMIT 1;
+                    """, ("$s", sourceId), ("$l", from.LineNumber), ("$t", toolCallId)) is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private Dictionary<string, StoredSource> LoadSources()
     {
         var map = new Dictionary<string, StoredSource>(StringComparer.Ordinal);

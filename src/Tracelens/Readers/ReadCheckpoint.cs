@@ -69,13 +69,11 @@ public sealed record ReadCheckpoint(long Offset, long LineNumber, int RoundIndex
 }
 
 /// <summary>
-/// The state an incremental read resumes with: the stored checkpoint, the input events that
-/// preceded it, and the ids of everything before it. A resumed reader that meets one of those ids
-/// (a message continued, or a tool result for an earlier call) cannot finish from the checkpoint
-/// alone and asks for a full read instead, so an incremental read always equals a full one.
+/// The state an incremental read resumes with: the stored checkpoint and the input events that
+/// preceded it. A resumed read cannot know on its own whether the tail continues something from
+/// before the checkpoint (a message continued, a tool result for an earlier call): it reports the
+/// message ids it created and the tool results it could not place, and the caller checks those
+/// against what it stored, reading the whole file when one matches — so an incremental read
+/// always equals a full one.
 /// </summary>
-public sealed record ResumeState(
-    ReadCheckpoint Checkpoint,
-    IReadOnlyList<TimingEvent> PendingEvents,
-    IReadOnlySet<string> EarlierMessageIds,
-    IReadOnlySet<string> EarlierToolCallIds);
+public sealed record ResumeState(ReadCheckpoint Checkpoint, IReadOnlyList<TimingEvent> PendingEvents);

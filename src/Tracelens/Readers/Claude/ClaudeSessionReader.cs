@@ -49,6 +49,12 @@ public sealed class ClaudeSessionReader
     /// </summary>
     public bool NeedsFullRead { get; private set; }
 
+    /// <summary>
+    /// In a resumed read: tool results whose call is not in the tail (it may be before the
+    /// checkpoint, which the caller checks).
+    /// </summary>
+    public List<string> UnplacedToolResults { get; } = [];
+
     private sealed class Round
     {
         public required AgentStep Step;
@@ -79,6 +85,7 @@ public sealed class ClaudeSessionReader
     {
         _tape = JsonTape.ForThread(0);
         NeedsFullRead = false;
+        UnplacedToolResults.Clear();
         var start = resume?.Checkpoint ?? ReadCheckpoint.Start;
         Checkpoint = start;
         SyntheticRecords = start.SyntheticRecords;
@@ -138,12 +145,6 @@ public sealed class ClaudeSessionReader
                 var messageId = t.GetString(idIndex);
                 if (!byMessageId.TryGetValue(messageId, out var round))
                 {
-                    if (resume is not null && resume.EarlierMessageIds.Contains(messageId))
-                    {
-                        NeedsFullRead = true; // continues a step that is before the checkpoint
-                        return [];
-                    }
-
                     var step = new AgentStep
                     {
                         Provider = Provider.Claude,
@@ -179,11 +180,7 @@ public sealed class ClaudeSessionReader
             }
             else if (t.StringEquals(role, "user"u8))
             {
-                if (!AddUserRecord(message, timestamp, pending, toolsById, resume?.EarlierToolCallIds))
-                {
-                    NeedsFullRead = true; // a result for a call made before the checkpoint
-                    return [];
-                }
+                AddUserRecord(message, timestamp, pending, toolsById, resume is null ? null : UnplacedToolResults);
             }
         }
 
@@ -385,15 +382,18 @@ public sealed class ClaudeSessionReader
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    /// <summary>Adds a user record's input events; false when it answers a call from before the resume checkpoint.</summary>
-    private bool AddUserRecord(int message, string? timestamp, List<TimingEvent> pending, Dictionary<string, ToolCall> toolsById,
-        IReadOnlySet<string>? earlierToolCallIds)
+    /// <summary>
+    /// Adds a user record's input events and folds tool results into their calls; in a resumed read,
+    /// results whose call is not in the tail are listed in <paramref name="unplaced"/>.
+    /// </summary>
+    private void AddUserRecord(int message, string? timestamp, List<TimingEvent> pending, Dictionary<string, ToolCall> toolsById,
+        List<string>? unplaced)
     {
         var t = _tape;
         var content = t.Get(message, "content"u8);
         if (content < 0)
         {
-            return true;
+            return;
         }
 
         if (t.KindOf(content) == JsonKind.String)
@@ -405,12 +405,12 @@ public sealed class ClaudeSessionReader
                 Source = "user.message",
                 ContentChars = PythonJson.ContentChars(t, content),
             });
-            return true;
+            return;
         }
 
         if (t.KindOf(content) != JsonKind.Array)
         {
-            return true;
+            return;
         }
 
         var sawToolResult = false;
@@ -430,9 +430,9 @@ public sealed class ClaudeSessionReader
             }
 
             var id = t.GetString(idIndex);
-            if (earlierToolCallIds is not null && !toolsById.ContainsKey(id) && earlierToolCallIds.Contains(id))
+            if (unplaced is not null && !toolsById.ContainsKey(id))
             {
-                return false;
+                unplaced.Add(id);
             }
 
             var resultContent = t.Get(block, "content"u8);
@@ -476,8 +476,6 @@ public sealed class ClaudeSessionReader
                 ContentChars = PythonJson.ContentChars(t, content),
             });
         }
-
-        return true;
     }
 
     private static double? NonNegative(JsonTape t, int index) =>
