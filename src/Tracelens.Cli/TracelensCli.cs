@@ -24,6 +24,7 @@ public static class TracelensCli
             LedgerCommands.BuildExport(io),
             PricesCommand.Build(io),
             ExperimentsCommand.Build(io),
+            FigureCommand.Build(io),
         };
         root.Options.Add(new System.CommandLine.Help.HelpOption());
         root.Options.Add(new VersionOption { Action = new PrintVersion(io) });

@@ -1,4 +1,5 @@
 using Spectre.Console;
+using Tracelens.Figures.Png;
 
 namespace Tracelens.Cli.Rendering;
 
@@ -25,6 +26,9 @@ public sealed class CliIo
 
     /// <summary>Cancelled on Ctrl+C or SIGTERM: long-running commands (<c>ingest --watch</c>) end cleanly on it.</summary>
     public CancellationToken Cancellation { get; init; }
+
+    /// <summary>What turns SVG figures into PNGs: the system's librsvg by default; tests substitute an unavailable one.</summary>
+    public Func<SvgRasterizer> Rasterizer { get; init; } = () => SvgRasterizer.System;
 
     public string Home => Env("HOME") is { Length: > 0 } home ? home : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
 
