@@ -39,7 +39,18 @@ internal sealed class SvgWriter
         return rounded == 0 ? "0" : rounded.ToString("0.##", CultureInfo.InvariantCulture);
     }
 
-    public void Comment(string text) => Indent().Append("<!-- ").Append(text.Replace("--", "- -", StringComparison.Ordinal)).Append(" -->\n");
+    public void Comment(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        // XML comments may not contain "--": break every run of dashes apart. Entities mean nothing there, so only control characters go.
+        text = new string([.. text.Where(c => c >= ' ')]);
+        while (text.Contains("--", StringComparison.Ordinal))
+        {
+            text = text.Replace("--", "- -", StringComparison.Ordinal);
+        }
+
+        Indent().Append("<!-- ").Append(text).Append(" -->\n");
+    }
 
     public void DefineClip(string id, Rect rect)
     {

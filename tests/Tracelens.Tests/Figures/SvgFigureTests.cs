@@ -46,12 +46,12 @@ public sealed class SvgFigureTests
     public void Text_is_escaped_and_control_characters_dropped()
     {
         var axes = new Axes(new LinearScale(0, 1), new LinearScale(0, 1)) { Title = "a < b & \"c\"\u0001" };
-        var figure = new Figure(2, 2) { Description = "no -- inside comments" };
+        var figure = new Figure(2, 2) { Description = "no --- inside comments" };
         FigureLayout.Single(new Rect(0, 0, figure.Width, figure.Height), axes);
         figure.Axes.Add(axes);
         var svg = figure.ToSvg();
         Assert.Contains(">a &lt; b &amp; &quot;c&quot;</text>", svg, StringComparison.Ordinal);
-        Assert.Contains("<!-- no - - inside comments -->", svg, StringComparison.Ordinal);
+        Assert.Contains("<!-- no - - - inside comments -->", svg, StringComparison.Ordinal);
     }
 
     [Fact]
