@@ -31,6 +31,7 @@ public static class TracelensCli
             SessionsCommand.Build(io),
             CompareCommand.Build(io),
             ExperimentsCommand.Build(io),
+            FigureCommand.Build(io),
         };
         root.Options.Add(new System.CommandLine.Help.HelpOption());
         root.Options.Add(new VersionOption { Action = new PrintVersion(io) });

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Tracelens.Cli.Rendering;
 using Tracelens.Experiments;
+using Tracelens.Figures.Png;
 
 namespace Tracelens.Cli.Commands;
 
@@ -12,6 +13,7 @@ namespace Tracelens.Cli.Commands;
 public static class ExperimentsCommand
 {
     private const int MaxReportedSkips = 20;
+    private const string NoPngReason = "--no-png was given";
 
     public static Command Build(CliIo io)
     {
@@ -24,8 +26,9 @@ public static class ExperimentsCommand
         var input = new Option<string>("--input", "-i") { Description = "TraceLab trace to analyse (.jsonl or .jsonl.gz, normalized or sanitized)", Required = true };
         var output = new Option<string>("--output", "-o") { Description = "Folder for the results, one sub-folder per experiment", DefaultValueFactory = _ => "tracelens-experiments" };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON" };
-        var run = new Command("run", "Run experiments over a trace, in parallel, each into <output>/<id>/") { ids, all, input, output, json };
-        run.SetAction(parse => Run(io, parse.GetValue(ids) ?? [], parse.GetValue(all), parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(json)));
+        var noPng = new Option<bool>("--no-png") { Description = "Write figures as SVG only (by default each also gets a PNG with the README, CSVs and manifest embedded)" };
+        var run = new Command("run", "Run experiments over a trace, in parallel, each into <output>/<id>/") { ids, all, input, output, json, noPng };
+        run.SetAction(parse => Run(io, parse.GetValue(ids) ?? [], parse.GetValue(all), parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(json), parse.GetValue(noPng)));
 
         return new Command("experiments", "Reproduce TraceLab's experiments on a trace") { list, run };
     }
@@ -63,7 +66,7 @@ public static class ExperimentsCommand
         return ExitCodes.Ok;
     }
 
-    private static int Run(CliIo io, string[] ids, bool all, string input, string output, bool json)
+    private static int Run(CliIo io, string[] ids, bool all, string input, string output, bool json, bool noPng)
     {
         if (all == (ids.Length > 0))
         {
@@ -111,7 +114,7 @@ public static class ExperimentsCommand
         try
         {
             Directory.CreateDirectory(output);
-            runs = ExperimentRunner.Run(experiments, steps, output);
+            runs = ExperimentRunner.Run(experiments, steps, output, png: noPng ? SvgRasterizer.Unavailable(NoPngReason) : io.Rasterizer());
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -149,6 +152,11 @@ public static class ExperimentsCommand
         }
 
         io.Out.WriteLine(string.Create(inv, $"Wrote {runs.Count(r => r.Succeeded)} of {runs.Count} experiments under {output} (each with manifest.json)."));
+        foreach (var reason in runs.Select(r => r.PngSkipped).OfType<string>().Distinct(StringComparer.Ordinal))
+        {
+            var which = string.Join(", ", runs.Where(r => r.PngSkipped == reason).Select(r => r.Experiment.Id));
+            io.Out.WriteLine($"PNG figures skipped ({which}): {reason}. The figures were written as SVG.");
+        }
     }
 
     private static void WriteJsonReport(CliIo io, string input, string output, LoadedSteps steps, IReadOnlyList<ExperimentRun> runs) =>
@@ -167,6 +175,7 @@ public static class ExperimentsCommand
                 j.WriteString("folder", run.OutputDirectory);
                 if (run.Succeeded)
                 {
+                    j.WriteString("png_skipped", run.PngSkipped);
                     j.WriteStartArray("outputs");
                     foreach (var file in run.Result!.Outputs)
                     {

@@ -1,4 +1,5 @@
 using Spectre.Console;
+using Tracelens.Figures.Png;
 
 namespace Tracelens.Cli.Rendering;
 
@@ -28,6 +29,9 @@ public sealed class CliIo
 
     /// <summary>The clock relative times (<c>--since 7d</c>) count back from; tests pass a fixed one.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>What turns SVG figures into PNGs: the system's librsvg by default; tests substitute an unavailable one.</summary>
+    public Func<SvgRasterizer> Rasterizer { get; init; } = () => SvgRasterizer.System;
 
     public string Home => Env("HOME") is { Length: > 0 } home ? home : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
 

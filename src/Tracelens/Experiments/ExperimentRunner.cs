@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Tracelens.Experiments.Output;
+using Tracelens.Figures.Png;
 
 namespace Tracelens.Experiments;
 
@@ -11,12 +12,17 @@ namespace Tracelens.Experiments;
 public sealed record ExperimentRun(IExperiment Experiment, string OutputDirectory, ExperimentResult? Result, string? Error, TimeSpan Elapsed)
 {
     public bool Succeeded => Error is null;
+
+    /// <summary>Why this run's figures have no PNG (SVG only), when PNGs were asked for and it drew figures; null otherwise.</summary>
+    public string? PngSkipped { get; init; }
 }
 
 /// <summary>
 /// Runs experiments over one loaded input, in parallel, each into <c>&lt;output root&gt;/&lt;id&gt;/</c>
 /// with a <c>manifest.json</c> (input, filters, parameters, counts, files and row counts, version).
-/// Manifests hold no clock time, so the same input gives the same bytes.
+/// Manifests hold no clock time, so the same input gives the same bytes. Figures are written as
+/// SVG by the experiments; given a rasterizer, the runner adds each figure's PNG with the
+/// experiment's README, CSVs and manifest embedded (TraceLab's sidecar, <see cref="PngSidecar"/>).
 /// </summary>
 public static class ExperimentRunner
 {
@@ -31,20 +37,22 @@ public static class ExperimentRunner
     /// <summary>
     /// Runs <paramref name="experiments"/> (at most <paramref name="maxParallel"/> at once; default:
     /// one per core) and returns their runs in the order given. An experiment whose folder cannot be
-    /// written is reported with its error; the others still run.
+    /// written is reported with its error; the others still run. With <paramref name="png"/>,
+    /// figures also get a PNG; when it is unavailable each run with figures says why in
+    /// <see cref="ExperimentRun.PngSkipped"/> and keeps its SVGs.
     /// </summary>
-    public static IReadOnlyList<ExperimentRun> Run(IReadOnlyList<IExperiment> experiments, LoadedSteps input, string outputRoot, int? maxParallel = null)
+    public static IReadOnlyList<ExperimentRun> Run(IReadOnlyList<IExperiment> experiments, LoadedSteps input, string outputRoot, int? maxParallel = null, SvgRasterizer? png = null)
     {
         ArgumentNullException.ThrowIfNull(experiments);
         ArgumentNullException.ThrowIfNull(input);
         ArgumentException.ThrowIfNullOrEmpty(outputRoot);
         var runs = new ExperimentRun[experiments.Count];
         var options = new ParallelOptions { MaxDegreeOfParallelism = maxParallel ?? Environment.ProcessorCount };
-        Parallel.For(0, experiments.Count, options, i => runs[i] = RunOne(experiments[i], input, outputRoot));
+        Parallel.For(0, experiments.Count, options, i => runs[i] = RunOne(experiments[i], input, outputRoot, png));
         return runs;
     }
 
-    private static ExperimentRun RunOne(IExperiment experiment, LoadedSteps input, string outputRoot)
+    private static ExperimentRun RunOne(IExperiment experiment, LoadedSteps input, string outputRoot, SvgRasterizer? png)
     {
         var clock = Stopwatch.StartNew();
         var directory = Path.Combine(outputRoot, experiment.Id.Replace('/', Path.DirectorySeparatorChar));
@@ -52,8 +60,14 @@ public static class ExperimentRunner
         {
             var folder = new OutputFolder(directory);
             var result = experiment.Run(new ExperimentContext { Steps = input.Steps, Output = folder });
+            string? pngSkipped = null;
+            if (png is not null && folder.Figures.Count > 0)
+            {
+                (result, pngSkipped) = FigurePngs.Write(experiment, input, result, folder, png);
+            }
+
             File.WriteAllBytes(Path.Combine(directory, ManifestFileName), Manifest(experiment, input, result));
-            return new ExperimentRun(experiment, directory, result, null, clock.Elapsed);
+            return new ExperimentRun(experiment, directory, result, null, clock.Elapsed) { PngSkipped = pngSkipped };
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -1,6 +1,7 @@
 using System.Text;
 using Tracelens.Cli;
 using Tracelens.Cli.Rendering;
+using Tracelens.Figures.Png;
 
 namespace Tracelens.Tests.Cli;
 
@@ -12,6 +13,9 @@ public sealed class CliRunner
 
     /// <summary>Stands in for Ctrl+C: long-running commands end when it is cancelled.</summary>
     public CancellationToken Cancellation { get; init; }
+
+    /// <summary>What the command renders PNGs with (default: the system's librsvg, as the real CLI).</summary>
+    public Func<SvgRasterizer>? Rasterizer { get; init; }
 
     /// <summary>Receives stdout as it is written (a watch's progress), besides the final result.</summary>
     public TextWriter? LiveOut { get; init; }
@@ -48,6 +52,7 @@ public sealed class CliRunner
             Env = name => env.TryGetValue(name, out var v) ? v : null,
             OpenStdout = () => new NonClosingStream(raw),
             Cancellation = Cancellation,
+            Rasterizer = Rasterizer ?? (() => SvgRasterizer.System),
         };
         var code = TracelensCli.Run(args, io);
         var bulk = Encoding.UTF8.GetString(raw.ToArray());

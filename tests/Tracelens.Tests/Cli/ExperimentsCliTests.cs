@@ -1,3 +1,4 @@
+using Tracelens.Figures.Png;
 using Tracelens.Tests.Experiments;
 using Tracelens.Tests.Support;
 using Xunit;
@@ -11,7 +12,8 @@ public sealed class ExperimentsCliTests(SyntheticTrace trace) : IClassFixture<Sy
 
     public void Dispose() => Directory.Delete(_home, recursive: true);
 
-    private CliRunner Runner() => new() { Home = _home };
+    // Goldens must not depend on whether this machine has librsvg: by default the runner has none, with a fixed reason.
+    private CliRunner Runner() => new() { Home = _home, Rasterizer = () => SvgRasterizer.Unavailable("librsvg-2.so.2 is not installed (Debian/Ubuntu: apt-get install librsvg2-2)") };
 
     private string Golden(CliRunner.Result r, string? output = null) =>
         r.Render((trace.TracePath, "<TRACE>"), (output ?? "\0", "<OUT>"), (_home, "<HOME>"));
@@ -24,7 +26,7 @@ public sealed class ExperimentsCliTests(SyntheticTrace trace) : IClassFixture<Sy
     }
 
     [Fact]
-    public void Run_all_writes_one_folder_per_experiment_with_a_manifest()
+    public void Run_all_writes_one_folder_per_experiment_with_a_manifest_and_says_why_pngs_were_skipped()
     {
         var output = Path.Combine(_home, "results");
         var r = Runner().Run("experiments", "run", "--all", "--input", trace.TracePath, "-o", output);
@@ -40,10 +42,21 @@ public sealed class ExperimentsCliTests(SyntheticTrace trace) : IClassFixture<Sy
     public void Run_selected_experiments_as_json()
     {
         var output = Path.Combine(_home, "some");
-        var r = Runner().Run("experiments", "run", "prefix_cache/cache_hit_ratio", "llm_generation/output_tokens", "-i", trace.TracePath, "-o", output, "--json");
+        var r = Runner().Run("experiments", "run", "prefix_cache/cache_hit_ratio", "llm_generation/output_tokens", "-i", trace.TracePath, "-o", output, "--json", "--no-png");
         Assert.Equal(0, r.ExitCode);
         Snapshot.Match(Golden(r, output), "Cli", "experiments-run-json.txt");
         Assert.False(Directory.Exists(Path.Combine(output, "trace_facts")));
+    }
+
+    [NativeFact(true)]
+    public void With_librsvg_each_figure_also_gets_a_png()
+    {
+        var output = Path.Combine(_home, "png");
+        var r = new CliRunner { Home = _home }.Run("experiments", "run", "llm_generation/token_spindles", "-i", trace.TracePath, "-o", output);
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("token_spindles_transparent.svg (3), token_spindles_transparent.png (3)", r.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("PNG figures skipped", r.Stdout, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(output, "llm_generation", "token_spindles", "token_spindles_transparent.png")));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text;
+using Tracelens.Figures;
 
 namespace Tracelens.Experiments.Output;
 
@@ -10,6 +11,7 @@ public sealed class OutputFolder
 {
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
     private readonly List<ExperimentOutput> _files = [];
+    private readonly List<FigureFile> _figures = [];
 
     public OutputFolder(string directory)
     {
@@ -22,6 +24,23 @@ public sealed class OutputFolder
 
     /// <summary>The files written so far, in write order.</summary>
     public IReadOnlyList<ExperimentOutput> Files => _files;
+
+    /// <summary>The figures written so far, in write order (the runner renders their PNGs).</summary>
+    public IReadOnlyList<FigureFile> Figures => _figures;
+
+    /// <summary>
+    /// Writes <paramref name="figure"/> as <c>&lt;stem&gt;.svg</c> and records it; <paramref name="series"/>
+    /// (the groups, spindles or panels drawn) is its row count in the manifest.
+    /// </summary>
+    public ExperimentOutput WriteFigure(string stem, Figure figure, long series)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(stem);
+        ArgumentNullException.ThrowIfNull(figure);
+        var svg = figure.ToSvg();
+        var output = WriteText(stem + ".svg", svg, series);
+        _figures.Add(new FigureFile(stem, figure, svg, series));
+        return output;
+    }
 
     /// <summary>Writes a CSV (header + rows, Python csv module format) and records its row count.</summary>
     public ExperimentOutput WriteCsv(string fileName, IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string?>> rows)
@@ -56,3 +75,6 @@ public sealed class OutputFolder
         return output;
     }
 }
+
+/// <summary>A figure an experiment wrote: its file stem (<c>&lt;stem&gt;.svg</c>, <c>&lt;stem&gt;.png</c>), the figure, its SVG text and its series count.</summary>
+public sealed record FigureFile(string Stem, Figure Figure, string Svg, long Series);

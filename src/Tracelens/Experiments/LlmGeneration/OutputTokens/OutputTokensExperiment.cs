@@ -36,6 +36,7 @@ public sealed class OutputTokensExperiment(OutputTokensGrouping groupBy = Output
         ArgumentNullException.ThrowIfNull(context);
         var all = new List<double>();
         var groups = new Dictionary<string, List<double>>(StringComparer.Ordinal);
+        var firstSeen = new List<string>();
         foreach (var step in context.Steps)
         {
             if (step.OutputTokens < 0)
@@ -47,6 +48,7 @@ public sealed class OutputTokensExperiment(OutputTokensGrouping groupBy = Output
             if (!groups.TryGetValue(label, out var values))
             {
                 groups[label] = values = [];
+                firstSeen.Add(label);
             }
 
             values.Add(step.OutputTokens);
@@ -56,6 +58,11 @@ public sealed class OutputTokensExperiment(OutputTokensGrouping groupBy = Output
         var rows = new List<string?[]> { SummaryRow(AllGroup, all) };
         rows.AddRange(groups.Keys.Order(StringComparer.Ordinal).Select(label => SummaryRow(label, groups[label])));
         context.Output.WriteCsv(SummaryFile, Header, rows);
+        if (OutputTokensFigure.Draw([.. firstSeen.Select(label => (label, (IReadOnlyList<double>)groups[label]))], all) is var (figure, series))
+        {
+            context.Output.WriteFigure(OutputTokensFigure.Stem, figure, series);
+        }
+
         return new ExperimentResult
         {
             Outputs = context.Output.Files,

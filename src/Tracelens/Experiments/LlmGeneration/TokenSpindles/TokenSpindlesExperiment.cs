@@ -74,6 +74,11 @@ public sealed class TokenSpindlesExperiment : IExperiment
         context.Output.WriteCsv(SummaryFile, Header, rows);
         var stats = counters.Nonzero();
         context.Output.WriteText(StatsFile, StatsJson(stats), stats.Count);
+        if (TokenSpindlesFigure.Draw([prefix, adjustedAppend, output]) is { } figure)
+        {
+            context.Output.WriteFigure(TokenSpindlesFigure.Stem, figure, series: 3);
+        }
+
         return new ExperimentResult
         {
             Outputs = context.Output.Files,

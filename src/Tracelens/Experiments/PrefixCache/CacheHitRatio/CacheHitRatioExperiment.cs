@@ -98,6 +98,15 @@ public sealed class CacheHitRatioExperiment : IExperiment
             Tokens((scope, trigger)).Rate is { } rate ? PythonFormat.Fixed(rate * 100, 1) + percentSign : "--";
         context.Output.WriteText(LatexTableFile, LatexTable(Cell), TableRows.Length);
         context.Output.WriteText(MarkdownTableFile, MarkdownTable(Cell), TableRows.Length);
+        var bins = groups.Select(g => (Panel: $"{g.scope} / {g.trigger}", Totals: BinTotals(Ratios(g)))).ToList();
+        context.Output.WriteFigure(
+            CacheHitRatioFigures.StepWeightedStem,
+            CacheHitRatioFigures.Draw(bins.Select(b => (b.Panel, b.Totals.Steps)).ToList(), HitBinEdges, HitBinLabels, appendWeighted: false),
+            series: groups.Count);
+        context.Output.WriteFigure(
+            CacheHitRatioFigures.AppendWeightedStem,
+            CacheHitRatioFigures.Draw(bins.Select(b => (b.Panel, b.Totals.AppendTokens)).ToList(), HitBinEdges, HitBinLabels, appendWeighted: true),
+            series: groups.Count);
         return new ExperimentResult
         {
             Outputs = context.Output.Files,
@@ -177,7 +186,8 @@ public sealed class CacheHitRatioExperiment : IExperiment
         return HitBinLabels.Length - 1;
     }
 
-    private static IEnumerable<string?[]> BinRows(string scope, string trigger, RatioGroup group)
+    /// <summary>Steps and append tokens per hit bin of one group.</summary>
+    private static (long[] Steps, long[] AppendTokens) BinTotals(RatioGroup group)
     {
         var steps = new long[HitBinLabels.Length];
         var append = new long[HitBinLabels.Length];
@@ -188,6 +198,12 @@ public sealed class CacheHitRatioExperiment : IExperiment
             append[bin] += group.AppendTokens[i];
         }
 
+        return (steps, append);
+    }
+
+    private static IEnumerable<string?[]> BinRows(string scope, string trigger, RatioGroup group)
+    {
+        var (steps, append) = BinTotals(group);
         long totalSteps = steps.Sum(), totalAppend = append.Sum();
         return HitBinLabels.Select((label, bin) => new string?[]
         {
