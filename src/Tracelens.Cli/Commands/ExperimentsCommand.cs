@@ -3,6 +3,7 @@ using System.Globalization;
 using Tracelens.Cli.Rendering;
 using Tracelens.Experiments;
 using Tracelens.Figures.Png;
+using Tracelens.Ledger;
 
 namespace Tracelens.Cli.Commands;
 
@@ -23,12 +24,21 @@ public static class ExperimentsCommand
 
         var ids = new Argument<string[]>("id") { Description = "Experiment ids to run (see `experiments list`)", Arity = ArgumentArity.ZeroOrMore };
         var all = new Option<bool>("--all") { Description = "Run every experiment" };
-        var input = new Option<string>("--input", "-i") { Description = "TraceLab trace to analyse (.jsonl or .jsonl.gz, normalized or sanitized)", Required = true };
+        var input = new Option<string?>("--input", "-i") { Description = "TraceLab trace to analyse (.jsonl or .jsonl.gz, normalized or sanitized); without it, the ledger" };
+        var ledger = new Option<string?>("--ledger") { Description = "Without --input: the ledger to analyse (default: $TRACELENS_HOME/ledger.db or ~/.tracelens/ledger.db)" };
+        var home = new Option<string?>("--home") { Description = "Without --input: home directory whose logs are ingested first (default: $HOME)" };
+        var noIngest = new Option<bool>("--no-ingest") { Description = "Without --input: analyse the ledger as it is, without reading new or changed logs first" };
         var output = new Option<string>("--output", "-o") { Description = "Folder for the results, one sub-folder per experiment", DefaultValueFactory = _ => "tracelens-experiments" };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON" };
         var noPng = new Option<bool>("--no-png") { Description = "Write figures as SVG only (by default each also gets a PNG with the README, CSVs and manifest embedded)" };
-        var run = new Command("run", "Run experiments over a trace, in parallel, each into <output>/<id>/") { ids, all, input, output, json, noPng };
-        run.SetAction(parse => Run(io, parse.GetValue(ids) ?? [], parse.GetValue(all), parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(json), parse.GetValue(noPng)));
+        var run = new Command("run", "Run experiments over a trace (or the ledger), in parallel, each into <output>/<id>/") { ids, all, input, output, json, noPng, ledger, home, noIngest };
+        run.SetAction(parse =>
+        {
+            var source = parse.GetValue(input) is { } trace
+                ? new StepInput(trace, null)
+                : new StepInput(null, new LedgerInput(parse.GetValue(ledger), parse.GetValue(home) ?? io.Home, parse.GetValue(noIngest)));
+            return Run(io, parse.GetValue(ids) ?? [], parse.GetValue(all), source, parse.GetValue(output)!, parse.GetValue(json), parse.GetValue(noPng));
+        });
 
         return new Command("experiments", "Reproduce TraceLab's experiments on a trace") { list, run };
     }
@@ -66,8 +76,14 @@ public static class ExperimentsCommand
         return ExitCodes.Ok;
     }
 
-    private static int Run(CliIo io, string[] ids, bool all, string input, string output, bool json, bool noPng)
+    /// <summary>Where a run reads its steps: a trace file, or the ledger (ingested first unless told not to).</summary>
+    private sealed record StepInput(string? TracePath, LedgerInput? Ledger);
+
+    private sealed record LedgerInput(string? Path, string Home, bool NoIngest);
+
+    private static int Run(CliIo io, string[] ids, bool all, StepInput source, string output, bool json, bool noPng)
     {
+        var input = source.TracePath ?? LedgerPaths.Resolve(source.Ledger!.Path, io.Env, io.Home);
         if (all == (ids.Length > 0))
         {
             return Fail(io, json, "usage", all ? "give experiment ids or --all, not both" : "name the experiments to run, or --all (see `tracelens experiments list`)", ExitCodes.Usage);
@@ -79,20 +95,36 @@ public static class ExperimentsCommand
             return Fail(io, json, "unknown-experiment", $"unknown experiment {string.Join(", ", unknown)}; known: {string.Join(", ", ExperimentCatalog.All.Select(e => e.Id))}", ExitCodes.Usage);
         }
 
-        if (!File.Exists(input))
+        if (source.TracePath is not null ? !File.Exists(input) : source.Ledger!.NoIngest && !File.Exists(input))
         {
-            return Fail(io, json, "input-missing", $"{input}: no such file", ExitCodes.Failure);
+            return Fail(io, json, "input-missing", source.TracePath is not null ? $"{input}: no such file" : $"no ledger at {input}; run `tracelens ingest` first, or leave out --no-ingest", ExitCodes.Failure);
         }
 
         var experiments = all ? ExperimentCatalog.All : [.. ids.Distinct(StringComparer.Ordinal).Select(id => ExperimentCatalog.Find(id)!)];
         LoadedSteps steps;
         try
         {
-            steps = new TraceFileStepSource(input).Load();
+            if (source.TracePath is not null)
+            {
+                steps = new TraceFileStepSource(input).Load();
+            }
+            else
+            {
+                using var ledger = source.Ledger!.NoIngest ? LedgerDatabase.Open(input) : ReportOptions.Ingest(io, "experiments", input, source.Ledger.Home);
+                steps = new LedgerStepSource(ledger).Load();
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
             return Fail(io, json, "input-unreadable", $"{input}: {e.Message}", ExitCodes.Failure);
+        }
+        catch (LedgerException e)
+        {
+            return Fail(io, json, "ledger-error", e.Message, ExitCodes.LedgerError);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException e)
+        {
+            return Fail(io, json, "ledger-error", $"{input}: {e.Message}", ExitCodes.LedgerError);
         }
 
         foreach (var skipped in steps.Diagnostics.Examples.Take(MaxReportedSkips))

@@ -137,7 +137,7 @@ public sealed class ReportOptions
     }
 
     /// <summary>Brings the ledger up to date with the logs under <paramref name="home"/> (progress on a terminal's stderr).</summary>
-    private static LedgerDatabase Ingest(CliIo io, string verb, string path, string home)
+    internal static LedgerDatabase Ingest(CliIo io, string verb, string path, string home)
     {
         var discovery = new DiscoveryOptions
         {

@@ -39,6 +39,30 @@ public sealed class ExperimentsCliTests(SyntheticTrace trace) : IClassFixture<Sy
     }
 
     [Fact]
+    public void Without_input_the_ledger_is_ingested_and_analysed_with_the_same_results_as_its_export()
+    {
+        var runner = Runner();
+        Assert.Equal(0, runner.Run("import", trace.TracePath).ExitCode);
+        var fromLedger = Path.Combine(_home, "ledger-results");
+        var r = runner.Run("experiments", "run", "--all", "--no-ingest", "--no-png", "-o", fromLedger);
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains(".tracelens/ledger.db", r.Stdout, StringComparison.Ordinal);
+        var fromTrace = Path.Combine(_home, "trace-results");
+        Assert.Equal(0, runner.Run("experiments", "run", "--all", "--no-png", "-i", trace.TracePath, "-o", fromTrace).ExitCode);
+        var csvs = Directory.GetFiles(fromTrace, "*.csv", SearchOption.AllDirectories);
+        Assert.NotEmpty(csvs);
+        foreach (var csv in csvs)
+        {
+            Assert.Equal(File.ReadAllBytes(csv), File.ReadAllBytes(Path.Combine(fromLedger, Path.GetRelativePath(fromTrace, csv))));
+        }
+
+        var missing = runner.Run("experiments", "run", "--all", "--no-ingest", "--ledger", Path.Combine(_home, "none.db"));
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("no ledger at", missing.Stderr, StringComparison.Ordinal);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+
+    [Fact]
     public void Run_selected_experiments_as_json()
     {
         var output = Path.Combine(_home, "some");
