@@ -70,10 +70,11 @@ public sealed class HotspotAnalysis(LedgerDatabase ledger, PriceBook prices, str
     /// <summary>The attribution walk of one session (steps <paramref name="start"/> to <paramref name="end"/>, in order).</summary>
     private static SessionAttribution Walk(List<WalkStep> steps, int start, int end)
     {
-        var sized = false;
+        bool sized = false, anyCalls = false;
         for (var i = start; i < end && !sized; i++)
         {
             sized = steps[i].Calls.Exists(c => c.SizeTokens > 0);
+            anyCalls |= steps[i].Calls.Count > 0;
         }
 
         var pending = new List<AttributedCall>();
@@ -158,7 +159,8 @@ public sealed class HotspotAnalysis(LedgerDatabase ledger, PriceBook prices, str
             }
         }
 
-        return new SessionAttribution(steps[start].SessionId, sized ? AttributionMethod.Sized : AttributionMethod.EvenSplit,
+        var method = sized ? AttributionMethod.Sized : anyCalls ? AttributionMethod.EvenSplit : AttributionMethod.NoToolCalls;
+        return new SessionAttribution(steps[start].SessionId, method,
             end - start, unpriced, unpricedTokens, grand, attributed);
     }
 

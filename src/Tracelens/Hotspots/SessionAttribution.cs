@@ -8,6 +8,9 @@ public enum AttributionMethod
 
     /// <summary>No result has a size: each step's new input is split evenly between the calls before it.</summary>
     EvenSplit,
+
+    /// <summary>The session made no tool calls: everything is unattributed.</summary>
+    NoToolCalls,
 }
 
 /// <summary>One session's total cost and the part its tool calls account for.</summary>
