@@ -44,16 +44,30 @@ internal sealed class ToolTranscript : IDisposable
             content.AddRange(step.Tools.Select((t, i) => (object)new { type = "tool_use", id = $"toolu_{n}_{i}", name = t.Name, input = t.Input }));
             Line(new
             {
-                type = "assistant", uuid = $"a-{n}", parentUuid = $"u-{n - 1}", requestId = $"req_{n}", timestamp = At(),
-                common.cwd, common.sessionId, common.version, common.isSidechain,
+                type = "assistant",
+                uuid = $"a-{n}",
+                parentUuid = $"u-{n - 1}",
+                requestId = $"req_{n}",
+                timestamp = At(),
+                common.cwd,
+                common.sessionId,
+                common.version,
+                common.isSidechain,
                 message = new
                 {
-                    model = Model, id = $"msg_{n}", type = "message", role = "assistant", content,
+                    model = Model,
+                    id = $"msg_{n}",
+                    type = "message",
+                    role = "assistant",
+                    content,
                     stop_reason = step.Tools.Length > 0 ? "tool_use" : "end_turn",
                     usage = new
                     {
-                        input_tokens = step.Input, cache_creation_input_tokens = step.Write5m, cache_read_input_tokens = step.CacheRead,
-                        cache_creation = new { ephemeral_5m_input_tokens = step.Write5m, ephemeral_1h_input_tokens = 0 }, output_tokens = step.Output,
+                        input_tokens = step.Input,
+                        cache_creation_input_tokens = step.Write5m,
+                        cache_read_input_tokens = step.CacheRead,
+                        cache_creation = new { ephemeral_5m_input_tokens = step.Write5m, ephemeral_1h_input_tokens = 0 },
+                        output_tokens = step.Output,
                     },
                 },
             });
@@ -61,7 +75,14 @@ internal sealed class ToolTranscript : IDisposable
                 .Select(x => (object)new { type = "tool_result", tool_use_id = $"toolu_{n}_{x.i}", content = x.t.Result, is_error = x.t.IsError }).ToList();
             Line(new
             {
-                type = "user", uuid = $"u-{++_n}", parentUuid = $"a-{n}", timestamp = At(), common.cwd, common.sessionId, common.version, common.isSidechain,
+                type = "user",
+                uuid = $"u-{++_n}",
+                parentUuid = $"a-{n}",
+                timestamp = At(),
+                common.cwd,
+                common.sessionId,
+                common.version,
+                common.isSidechain,
                 message = new { role = "user", content = results.Count > 0 ? (object)results : "next" },
             });
         }
