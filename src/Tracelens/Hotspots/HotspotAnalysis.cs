@@ -78,8 +78,7 @@ public sealed class HotspotAnalysis(LedgerDatabase ledger, PriceBook prices, str
         }
 
         var pending = new List<AttributedCall>();
-        var riding = new List<AttributedCall>();
-        var stillCached = new List<AttributedCall>();
+        var persistence = sized ? new Persistence(steps, start, end) : null;
         decimal grand = 0, attributed = 0;
         long unpriced = 0, unpricedTokens = 0;
         for (var i = start; i < end; i++)
@@ -121,35 +120,22 @@ public sealed class HotspotAnalysis(LedgerDatabase ledger, PriceBook prices, str
 
             if (sized && usage.CacheRead > 0)
             {
-                // Persistence: a result still in the cache is re-read by every later step; a result
-                // larger than the whole cache read must have been evicted (burn's heuristic).
-                stillCached.Clear();
-                long sizes = 0;
-                foreach (var call in riding)
-                {
-                    if (call.SizeTokens > 0 && usage.CacheRead >= call.SizeTokens)
-                    {
-                        stillCached.Add(call);
-                        sizes += call.SizeTokens;
-                    }
-                }
+                persistence!.Charge(usage.CacheRead, step.Cost?.CacheRead, step.Cost is null);
+            }
 
-                var allocatable = (decimal)Math.Min(usage.CacheRead, sizes);
-                var readCost = step.Cost?.CacheRead ?? 0m;
-                foreach (var call in stillCached)
+            if (sized)
+            {
+                foreach (var call in pending)
                 {
-                    var tokens = call.SizeTokens * allocatable / sizes;
-                    call.PersistenceTokens += tokens;
-                    call.Cost += readCost * tokens / usage.CacheRead;
-                    call.RidingTurns++;
-                    call.PartlyUnpriced |= step.Cost is null;
+                    persistence!.Ride(call);
                 }
             }
 
-            riding.AddRange(pending);
             pending.Clear();
             pending.AddRange(step.Calls);
         }
+
+        persistence?.Settle();
 
         for (var i = start; i < end; i++)
         {
@@ -162,6 +148,159 @@ public sealed class HotspotAnalysis(LedgerDatabase ledger, PriceBook prices, str
         var method = sized ? AttributionMethod.Sized : anyCalls ? AttributionMethod.EvenSplit : AttributionMethod.NoToolCalls;
         return new SessionAttribution(steps[start].SessionId, method,
             end - start, unpriced, unpricedTokens, grand, attributed);
+    }
+
+    /// <summary>
+    /// Persistence charges without visiting every riding call at every step (sessions of thousands
+    /// of steps and calls made that quadratic). A step with cache read R charges the riding calls of
+    /// size 1..R, each <c>size × f</c> tokens with f = min(R, their size sum) / their size sum, and
+    /// those calls are a prefix of the session's calls sorted by size. So each step adds f (and its
+    /// cost per token, and one riding turn) to that prefix in Fenwick trees over the size ranks, and
+    /// a call's charge is what accumulated at its rank between joining and the end.
+    /// </summary>
+    private sealed class Persistence
+    {
+        private readonly Dictionary<AttributedCall, int> _rank = new(ReferenceEqualityComparer.Instance);
+        private readonly long[] _sortedSizes;
+        private readonly int _zeroSized;
+        private readonly Fenwick _tokens, _cost, _turns, _unpriced, _ridingSizes;
+        private readonly List<Joined> _joined = [];
+
+        public Persistence(List<WalkStep> steps, int start, int end)
+        {
+            var calls = new List<AttributedCall>();
+            for (var i = start; i < end; i++)
+            {
+                calls.AddRange(steps[i].Calls);
+            }
+
+            calls.Sort((a, b) => a.SizeTokens.CompareTo(b.SizeTokens));
+            _sortedSizes = new long[calls.Count];
+            for (var r = 0; r < calls.Count; r++)
+            {
+                _rank[calls[r]] = r;
+                _sortedSizes[r] = calls[r].SizeTokens;
+                _zeroSized += calls[r].SizeTokens == 0 ? 1 : 0;
+            }
+
+            _tokens = new Fenwick(calls.Count);
+            _cost = new Fenwick(calls.Count);
+            _turns = new Fenwick(calls.Count);
+            _unpriced = new Fenwick(calls.Count);
+            _ridingSizes = new Fenwick(calls.Count);
+        }
+
+        /// <summary>A call whose result was paid for now stays in the context.</summary>
+        public void Ride(AttributedCall call)
+        {
+            var r = _rank[call];
+            if (call.SizeTokens == 0)
+            {
+                return; // never counted as cached
+            }
+
+            _ridingSizes.Add(r, call.SizeTokens);
+            _joined.Add(new Joined(call, r, _tokens.At(r), _cost.At(r), _turns.At(r), _unpriced.At(r)));
+        }
+
+        /// <summary>A step read <paramref name="cacheRead"/> tokens from the cache at <paramref name="readCost"/> (null: unpriced).</summary>
+        public void Charge(long cacheRead, decimal? readCost, bool unpriced)
+        {
+            var upTo = UpperBound(cacheRead);
+            var sizes = _ridingSizes.Prefix(upTo);
+            if (sizes <= 0)
+            {
+                return;
+            }
+
+            var share = Math.Min(cacheRead, sizes) / sizes;
+            _tokens.AddRange(_zeroSized, upTo, share);
+            _cost.AddRange(_zeroSized, upTo, share * (readCost ?? 0m) / cacheRead);
+            _turns.AddRange(_zeroSized, upTo, 1m);
+            if (unpriced)
+            {
+                _unpriced.AddRange(_zeroSized, upTo, 1m);
+            }
+        }
+
+        /// <summary>Writes each riding call's persistence tokens, cost and riding turns.</summary>
+        public void Settle()
+        {
+            foreach (var j in _joined)
+            {
+                var size = j.Call.SizeTokens;
+                j.Call.PersistenceTokens = size * (_tokens.At(j.Rank) - j.Tokens);
+                j.Call.Cost += size * (_cost.At(j.Rank) - j.Cost);
+                j.Call.RidingTurns = (int)(_turns.At(j.Rank) - j.Turns);
+                j.Call.PartlyUnpriced |= _unpriced.At(j.Rank) - j.Unpriced > 0;
+            }
+        }
+
+        /// <summary>How many calls have a size of at most <paramref name="tokens"/>.</summary>
+        private int UpperBound(long tokens)
+        {
+            int lo = 0, hi = _sortedSizes.Length;
+            while (lo < hi)
+            {
+                var mid = (lo + hi) >>> 1;
+                if (_sortedSizes[mid] <= tokens)
+                {
+                    lo = mid + 1;
+                }
+                else
+                {
+                    hi = mid;
+                }
+            }
+
+            return lo;
+        }
+
+        private sealed record Joined(AttributedCall Call, int Rank, decimal Tokens, decimal Cost, decimal Turns, decimal Unpriced);
+    }
+
+    /// <summary>A Fenwick tree of decimals: point add and prefix sum, or (over differences) range add and point value.</summary>
+    private sealed class Fenwick(int size)
+    {
+        private readonly decimal[] _tree = new decimal[size + 1];
+
+        public void Add(int index, decimal value)
+        {
+            for (var i = index + 1; i < _tree.Length; i += i & -i)
+            {
+                _tree[i] += value;
+            }
+        }
+
+        /// <summary>The sum of the first <paramref name="count"/> entries.</summary>
+        public decimal Prefix(int count)
+        {
+            decimal sum = 0;
+            for (var i = count; i > 0; i -= i & -i)
+            {
+                sum += _tree[i];
+            }
+
+            return sum;
+        }
+
+        /// <summary>Adds <paramref name="value"/> to entries <paramref name="from"/> (inclusive) to <paramref name="to"/> (exclusive), read back with <see cref="At"/>.</summary>
+        public void AddRange(int from, int to, decimal value)
+        {
+            if (from >= to)
+            {
+                return;
+            }
+
+            Add(from, value);
+            if (to < _tree.Length - 1)
+            {
+                Add(to, -value);
+            }
+        }
+
+        /// <summary>The value at <paramref name="index"/> after range adds.</summary>
+        public decimal At(int index) => Prefix(index + 1);
     }
 
     /// <summary>Every token of a step: input, output, cache reads and writes, and reasoning billed apart from output (OpenCode).</summary>
