@@ -27,7 +27,7 @@ public sealed class HotspotsCliTests(GeneratedHome fx) : IClassFixture<Generated
     public void Hotspots_findings() => Golden("hotspots-findings", "hotspots", "--no-ingest", "--findings");
 
     [Fact]
-    public void Hotspots_findings_json() => Golden("hotspots-findings-json", "hotspots", "--no-ingest", "--findings", "--json", "--since", "2026-02-20");
+    public void Hotspots_findings_json() => Golden("hotspots-findings-json", "hotspots", "--no-ingest", "--findings", "--json", "--provider", "claude");
 
     [Fact]
     public void Bad_arguments_exit_1()
