@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Report speed on a ~100k-step ledger: warm `summary --no-ingest` and `daily --no-ingest`, whole
+# Report speed on a ~100k-step ledger: warm `summary`, `daily` and `hotspots --no-ingest`, whole
 # process through the ./tracelens launcher (runtime start, ledger open, query, output).
 #   bench/reports.sh [RECORDS=250000] [RUNS=5]
 # Generates the history once under .bench/ (seed 1; 250k model-written records give ~100k steps),
@@ -24,7 +24,7 @@ env -u CLAUDE_CONFIG_DIR -u CODEX_HOME -u XDG_DATA_HOME ./tracelens ingest --hom
 steps=$(./tracelens summary --json --no-ingest --ledger "$ledger" --timezone UTC | python3 -c 'import json,sys; print(json.load(sys.stdin)["steps"])')
 echo "ledger: $steps counted steps, $(du -m "$ledger" | cut -f1) MB; $(nproc) cores; load: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
-commands=("summary --no-ingest" "daily --no-ingest")
+commands=("summary --no-ingest" "daily --no-ingest" "hotspots --no-ingest")
 log=$(mktemp)
 for c in "${commands[@]}"; do
   # shellcheck disable=SC2086

@@ -30,6 +30,7 @@ public static class TracelensCli
             PeriodReportCommand.Build(io, "session"),
             SessionsCommand.Build(io),
             CompareCommand.Build(io),
+            HotspotsCommand.Build(io),
             ExperimentsCommand.Build(io),
             FigureCommand.Build(io),
         };

@@ -13,7 +13,7 @@ namespace Tracelens.Cli.Commands;
 public sealed class ReportUsageException(string message) : Exception(message);
 
 /// <summary>What a report command runs with: the filter, the reports over the ledger, and how to print.</summary>
-public sealed record ReportContext(CliIo Io, string Verb, ReportFilter Filter, UsageReports Reports, bool Json);
+public sealed record ReportContext(CliIo Io, string Verb, ReportFilter Filter, UsageReports Reports, bool Json, LedgerDatabase Ledger, PriceBook Prices);
 
 /// <summary>
 /// The options every report shares (filters, time zone, ledger, ingest, prices, --json) and the
@@ -66,7 +66,7 @@ public sealed class ReportOptions
             }
 
             using var ledger = parse.GetValue(_noIngest) ? LedgerDatabase.Open(path) : Ingest(io, verb, path, parse.GetValue(_home) ?? io.Home);
-            return report(new ReportContext(io, verb, filter, new UsageReports(ledger, prices), json));
+            return report(new ReportContext(io, verb, filter, new UsageReports(ledger, prices), json, ledger, prices));
         }
         catch (ReportUsageException e)
         {

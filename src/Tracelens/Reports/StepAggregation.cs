@@ -24,7 +24,7 @@ namespace Tracelens.Reports;
 internal sealed class StepAggregation(LedgerDatabase ledger, ReportFilter filter)
 {
     /// <summary>Fresh input exactly as <see cref="AgentStep.FreshInputTokens"/> computes it.</summary>
-    private const string FreshInput =
+    internal const string FreshInput =
         "coalesce(s.claude_uncached_input_tokens, max(s.newly_append_tokens - s.cache_creation_5m_tokens - s.cache_creation_1h_tokens, 0))";
 
     private const string Reasoning = "coalesce(s.reasoning_output_tokens, 0)";
@@ -374,6 +374,12 @@ internal sealed class StepAggregation(LedgerDatabase ledger, ReportFilter filter
 
         return clauses.Count == 0 ? "1" : string.Join(" AND ", clauses);
     }
+
+    /// <summary>
+    /// The filter (all but the model, which compares normalized names: <see cref="ModelMatch"/>) as a
+    /// WHERE clause over counted steps <c>s</c>, for reports that read steps one by one (hotspots).
+    /// </summary>
+    internal string FilterClause(SqliteCommand command) => Where(command, extraWhere: null);
 
     /// <summary>Sessions under one report key, and the first project among them.</summary>
     public sealed record KeySessions(long Sessions, string? Project);

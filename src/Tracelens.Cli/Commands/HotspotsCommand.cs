@@ -1,0 +1,406 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Spectre.Console;
+using Tracelens.Cli.Rendering;
+using Tracelens.Hotspots;
+using static Tracelens.Cli.Rendering.ReportFormat;
+
+namespace Tracelens.Cli.Commands;
+
+/// <summary>
+/// <c>tracelens hotspots</c>: which files, shell commands, subagents and MCP servers the input
+/// spending went to (cost attributed per tool call, or raw output bytes), or the waste findings
+/// (<c>--findings</c>). A thin presenter over <see cref="HotspotAnalysis"/>; JSON shape in
+/// <c>src/Tracelens/Hotspots/README.md</c>.
+/// </summary>
+public static class HotspotsCommand
+{
+    private static readonly HotspotDimension[] Dimensions =
+        [HotspotDimension.File, HotspotDimension.Bash, HotspotDimension.BashVerb, HotspotDimension.Subagent, HotspotDimension.Mcp];
+
+    public static Command Build(CliIo io)
+    {
+        var options = new ReportOptions();
+        var rankBy = new Option<string>("--rank-by") { Description = "Sort rows by attributed cost or by raw output bytes: cost, bytes (default: cost)", DefaultValueFactory = _ => "cost" };
+        var limit = new Option<int>("--limit") { Description = "Rows per table (default: 10; 0 shows every row)", DefaultValueFactory = _ => 10 };
+        var findings = new Option<bool>("--findings") { Description = "Show waste findings (retry loops, failure runs, edit reverts, output bloat, unpriced usage) instead of tables" };
+        var groupBy = new Option<string?>("--group-by") { Description = "Only one table: file, bash, bash-verb, subagent, mcp" };
+        var command = options.AddTo(new Command("hotspots", "Where input cost went: files, shell commands, subagents, MCP servers (or --findings: waste patterns)")
+        {
+            rankBy, limit, findings, groupBy,
+        });
+        command.SetAction(parse =>
+        {
+            var rank = HotspotRank.Cost;
+            HotspotDimension? only = null;
+            var max = parse.GetValue(limit);
+            var showFindings = parse.GetValue(findings);
+            return options.Run(io, "hotspots", parse, ctx => showFindings ? RunFindings(ctx) : Run(ctx, rank, only, max), validate: () =>
+            {
+                rank = parse.GetValue(rankBy)!.Trim().ToLowerInvariant() switch
+                {
+                    "cost" => HotspotRank.Cost,
+                    "bytes" => HotspotRank.Bytes,
+                    var other => throw new ReportUsageException($"--rank-by: '{other}' is not cost or bytes"),
+                };
+                if (parse.GetValue(groupBy) is { } g)
+                {
+                    only = Array.Find(Dimensions, d => string.Equals(Name(d), g.Trim(), StringComparison.OrdinalIgnoreCase)) is var found && Name(found).Equals(g.Trim(), StringComparison.OrdinalIgnoreCase)
+                        ? found
+                        : throw new ReportUsageException($"--group-by: '{g}' is not one of {string.Join(", ", Dimensions.Select(Name))}");
+                }
+
+                if (max < 0)
+                {
+                    throw new ReportUsageException("--limit must be 0 (every row) or more");
+                }
+
+                if (showFindings && only is not null)
+                {
+                    throw new ReportUsageException("--findings cannot be combined with --group-by");
+                }
+            });
+        });
+        return command;
+    }
+
+    /// <summary>The dimension's name as <c>--group-by</c> takes it.</summary>
+    public static string Name(HotspotDimension d) => d switch
+    {
+        HotspotDimension.File => "file",
+        HotspotDimension.Bash => "bash",
+        HotspotDimension.BashVerb => "bash-verb",
+        HotspotDimension.Subagent => "subagent",
+        _ => "mcp",
+    };
+
+    /// <summary>The dimension's array in JSON.</summary>
+    private static string JsonName(HotspotDimension d) => d switch
+    {
+        HotspotDimension.File => "files",
+        HotspotDimension.Bash => "bash",
+        HotspotDimension.BashVerb => "bash_verbs",
+        HotspotDimension.Subagent => "subagents",
+        _ => "mcp_servers",
+    };
+
+    private static int Run(ReportContext ctx, HotspotRank rank, HotspotDimension? only, int limit)
+    {
+        var report = new HotspotAnalysis(ctx.Ledger, ctx.Prices, ctx.Io.Home).Attribute(ctx.Filter, rank);
+        WarnUnpriced(ctx.Io, ctx.Verb, report.UnpricedModels, report.UnpricedSteps);
+        var dimensions = only is { } d ? [d] : Dimensions;
+        if (ctx.Json)
+        {
+            JsonOutput.Write(ctx.Io.Out, j => WriteJson(j, report, only, dimensions, limit));
+            return ExitCodes.Ok;
+        }
+
+        var io = ctx.Io;
+        var filters = Filters(report.Filter);
+        var evenSplit = report.Sessions.Count(s => s.Method == AttributionMethod.EvenSplit);
+        io.Out.WriteLine($"Hotspots: {Count(report.Steps, "step")} in {Count(report.Sessions.Count, "session")}{(filters.Length > 0 ? ", " + filters : string.Empty)}, ranked by {(rank == HotspotRank.Bytes ? "output bytes" : "cost")}");
+        if (report.Steps == 0)
+        {
+            io.Out.WriteLine("No steps match.");
+            return ExitCodes.Ok;
+        }
+
+        io.Out.WriteLine($"Total {Money(report.GrandCost)}: attributed to tool calls {Money(report.AttributedCost)}, unattributed (output, reasoning, system prompt, untracked) {Money(report.UnattributedCost)}");
+        if (evenSplit > 0)
+        {
+            io.Out.WriteLine($"{Count(evenSplit)} of {Count(report.Sessions.Count, "session")} made tool calls but recorded no result sizes: each step's new input is split evenly between the calls before it.");
+        }
+
+        io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Bash results at {report.ShellOutputCap.Chars:N0} characters count as truncated ({report.ShellOutputCap.Path ?? "Claude Code's default"}; a project's .claude/settings.json may set another)."));
+        foreach (var dimension in dimensions)
+        {
+            var rows = report.Rows(dimension);
+            if (dimension == HotspotDimension.Mcp && rows.Count == 0 && only is null)
+            {
+                continue; // only shown when MCP tools were used
+            }
+
+            io.Out.WriteLine();
+            io.Out.WriteLine($"{Title(dimension)} by {(rank == HotspotRank.Bytes ? "output bytes" : "cost")}{(limit > 0 && rows.Count > limit ? $" (top {limit} of {rows.Count})" : string.Empty)}");
+            if (rows.Count == 0)
+            {
+                io.Out.WriteLine($"  (no {Title(dimension).ToLowerInvariant()} calls)");
+                continue;
+            }
+
+            io.OutConsole().Write(Table(dimension, limit > 0 ? rows.Take(limit) : rows));
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    private static string Title(HotspotDimension d) => d switch
+    {
+        HotspotDimension.File => "Files",
+        HotspotDimension.Bash => "Shell commands",
+        HotspotDimension.BashVerb => "Shell verbs",
+        HotspotDimension.Subagent => "Subagent types",
+        _ => "MCP servers",
+    };
+
+    private static Table Table(HotspotDimension d, IEnumerable<HotspotRow> rows)
+    {
+        var table = new Table().Border(TableBorder.Simple);
+        table.AddColumn(new TableColumn(d switch
+        {
+            HotspotDimension.File => "file",
+            HotspotDimension.Bash => "command",
+            HotspotDimension.BashVerb => "verb",
+            HotspotDimension.Subagent => "subagent",
+            _ => "server",
+        }));
+        var headers = d switch
+        {
+            HotspotDimension.File => new[] { "first step", "calls", "initial", "persist", "riding", "bytes", "cost" },
+            HotspotDimension.BashVerb => ["calls", "commands", "initial", "persist", "avg ride", "bytes", "cost"],
+            HotspotDimension.Mcp => ["calls", "initial", "persist", "riding", "bytes", "cost"],
+            _ => ["calls", "initial", "persist", "bytes", "cost"],
+        };
+        foreach (var h in headers)
+        {
+            table.AddColumn(Right(h));
+        }
+
+        if (d is HotspotDimension.BashVerb or HotspotDimension.Mcp)
+        {
+            table.AddColumn(new TableColumn(d == HotspotDimension.Mcp ? "tools" : "examples"));
+        }
+
+        foreach (var row in rows)
+        {
+            var key = Escape(Cut(row.Key, d == HotspotDimension.File ? 60 : 50));
+            string[] cells = d switch
+            {
+                HotspotDimension.File => [key, row.FirstRoundIndex?.ToString(CultureInfo.InvariantCulture) ?? "-", Count(row.Calls), Tokens(row.InitialTokens), Tokens(row.PersistenceTokens), Count(row.RidingTurns), Bytes(row), Cost(row)],
+                HotspotDimension.BashVerb => [key, Count(row.Calls), Count(row.DistinctCommands ?? 0), Tokens(row.InitialTokens), Tokens(row.PersistenceTokens), row.AverageRidingTurns.ToString("0.0", CultureInfo.InvariantCulture), Bytes(row), Cost(row), Escape(Examples(row, 30, 70))],
+                HotspotDimension.Mcp => [key, Count(row.Calls), Tokens(row.InitialTokens), Tokens(row.PersistenceTokens), Count(row.RidingTurns), Bytes(row), Cost(row), Escape(Examples(row, 40, 70))],
+                _ => [key, Count(row.Calls), Tokens(row.InitialTokens), Tokens(row.PersistenceTokens), Bytes(row), Cost(row)],
+            };
+            table.AddRow(cells);
+        }
+
+        return table;
+    }
+
+    private static string Examples(HotspotRow row, int each, int all) => Cut(string.Join("; ", (row.Examples ?? []).Select(e => Cut(e, each))), all);
+
+    private static string Cut(string text, int max)
+    {
+        var line = text.ReplaceLineEndings(" ");
+        return line.Length <= max ? line : line[..(max - 1)] + "…";
+    }
+
+    private static string Tokens(decimal tokens) => Count((long)Math.Round(tokens, MidpointRounding.ToEven));
+
+    private static string Cost(HotspotRow row) => Money(row.Cost) + (row.PartlyUnpriced ? "*" : string.Empty);
+
+    /// <summary>Raw output bytes in decimal units, marked when results were cut: <c>80.0 KB (truncated)</c>.</summary>
+    public static string Bytes(HotspotRow row)
+    {
+        var size = ByteSize(row.OutputBytes);
+        return row.TruncatedCount switch
+        {
+            0 => size,
+            1 when row.Calls == 1 => size + " (truncated)",
+            var n => $"{size} ({Count(n)} truncated)",
+        };
+    }
+
+    public static string ByteSize(long bytes) => bytes switch
+    {
+        0 => "-",
+        < 1_000 => bytes.ToString(CultureInfo.InvariantCulture) + " B",
+        < 1_000_000 => (bytes / 1e3).ToString("0.0", CultureInfo.InvariantCulture) + " KB",
+        < 1_000_000_000 => (bytes / 1e6).ToString("0.0", CultureInfo.InvariantCulture) + " MB",
+        _ => (bytes / 1e9).ToString("0.0", CultureInfo.InvariantCulture) + " GB",
+    };
+
+    private static void WriteJson(Utf8JsonWriter j, HotspotReport report, HotspotDimension? only, HotspotDimension[] dimensions, int limit)
+    {
+        j.WriteStartObject();
+        j.WriteString("rank_by", report.RankBy == HotspotRank.Bytes ? "bytes" : "cost");
+        if (only is { } d)
+        {
+            j.WriteString("group_by", Name(d));
+        }
+        else
+        {
+            j.WriteNull("group_by");
+        }
+
+        j.WriteNumber("limit", limit);
+        WriteFilters(j, report.Filter);
+        j.WriteNumber("steps", report.Steps);
+        j.WriteNumber("sessions", report.Sessions.Count);
+        j.WriteNumber("sessions_even_split", report.Sessions.Count(s => s.Method == AttributionMethod.EvenSplit));
+        WriteUsd(j, "cost_usd", Round(report.GrandCost));
+        WriteUsd(j, "attributed_usd", Round(report.AttributedCost));
+        WriteUsd(j, "unattributed_usd", Round(report.UnattributedCost));
+        j.WriteNumber("unpriced_steps", report.UnpricedSteps);
+        j.WriteStartArray("unpriced_models");
+        foreach (var m in report.UnpricedModels)
+        {
+            j.WriteStringValue(m);
+        }
+
+        j.WriteEndArray();
+        j.WriteStartObject("bash_output_cap");
+        j.WriteNumber("chars", report.ShellOutputCap.Chars);
+        j.WriteString("source", report.ShellOutputCap.Path);
+        j.WriteEndObject();
+        foreach (var dimension in dimensions)
+        {
+            j.WriteStartArray(JsonName(dimension));
+            var rows = report.Rows(dimension);
+            foreach (var row in limit > 0 ? rows.Take(limit) : rows)
+            {
+                WriteRow(j, dimension, row);
+            }
+
+            j.WriteEndArray();
+        }
+
+        j.WriteEndObject();
+    }
+
+    private static void WriteRow(Utf8JsonWriter j, HotspotDimension d, HotspotRow row)
+    {
+        j.WriteStartObject();
+        j.WriteString("key", row.Key);
+        j.WriteNumber("calls", row.Calls);
+        j.WriteNumber("initial_tokens", Math.Round(row.InitialTokens, MidpointRounding.ToEven));
+        j.WriteNumber("persistence_tokens", Math.Round(row.PersistenceTokens, MidpointRounding.ToEven));
+        j.WriteNumber("riding_turns", row.RidingTurns);
+        WriteUsd(j, "cost_usd", Round(row.Cost));
+        j.WriteBoolean("partly_unpriced", row.PartlyUnpriced);
+        j.WriteNumber("output_bytes", row.OutputBytes);
+        j.WriteNumber("max_output_bytes", row.MaxOutputBytes);
+        j.WriteNumber("truncated", row.TruncatedCount);
+        if (d == HotspotDimension.File)
+        {
+            j.WriteString("first_started_at", row.FirstStartedAt);
+            if (row.FirstRoundIndex is { } first)
+            {
+                j.WriteNumber("first_round_index", first);
+            }
+            else
+            {
+                j.WriteNull("first_round_index");
+            }
+        }
+
+        if (d == HotspotDimension.BashVerb)
+        {
+            j.WriteNumber("distinct_commands", row.DistinctCommands ?? 0);
+            j.WriteNumber("avg_riding_turns", Math.Round(row.AverageRidingTurns, 2, MidpointRounding.ToEven));
+        }
+
+        if (d is HotspotDimension.BashVerb or HotspotDimension.Mcp)
+        {
+            j.WriteStartArray(d == HotspotDimension.Mcp ? "top_tools" : "examples");
+            foreach (var e in row.Examples ?? [])
+            {
+                j.WriteStringValue(e);
+            }
+
+            j.WriteEndArray();
+        }
+
+        j.WriteEndObject();
+    }
+
+    /// <summary>Attributed shares divide exact amounts, so they can run to 28 digits; JSON keeps 10 decimals (a ten-billionth of a dollar).</summary>
+    private static decimal Round(decimal usd) => Math.Round(usd, 10, MidpointRounding.ToEven);
+
+    private static int RunFindings(ReportContext ctx)
+    {
+        var analysis = new HotspotAnalysis(ctx.Ledger, ctx.Prices, ctx.Io.Home);
+        var report = analysis.Attribute(ctx.Filter, withInputs: true);
+        WarnUnpriced(ctx.Io, ctx.Verb, report.UnpricedModels, report.UnpricedSteps);
+        var findings = WasteFindings.Detect(report, ctx.Prices, analysis.Caps);
+        if (ctx.Json)
+        {
+            JsonOutput.Write(ctx.Io.Out, j =>
+            {
+                j.WriteStartObject();
+                WriteFilters(j, report.Filter);
+                j.WriteNumber("steps", report.Steps);
+                j.WriteNumber("sessions", report.Sessions.Count);
+                j.WriteStartArray("findings");
+                foreach (var f in findings)
+                {
+                    WriteFinding(j, f);
+                }
+
+                j.WriteEndArray();
+                j.WriteEndObject();
+            });
+            return ExitCodes.Ok;
+        }
+
+        var io = ctx.Io;
+        var filters = Filters(report.Filter);
+        io.Out.WriteLine($"Findings: {Count(findings.Count, "finding")} over {Count(report.Steps, "step")} in {Count(report.Sessions.Count, "session")}{(filters.Length > 0 ? ", " + filters : string.Empty)}");
+        if (findings.Count == 0)
+        {
+            return ExitCodes.Ok;
+        }
+
+        var table = new Table().Border(TableBorder.Simple);
+        table.AddColumn(new TableColumn("severity"));
+        table.AddColumn(new TableColumn("kind"));
+        table.AddColumn(new TableColumn("session"));
+        table.AddColumn(Right("usd"));
+        table.AddColumn(new TableColumn("title"));
+        foreach (var f in findings)
+        {
+            var usd = f.Unpriced ? "unpriced" : f.Usd is { } v ? Money(v) : "-";
+            table.AddRow(WasteFinding.Name(f.Severity), f.Kind, Escape(Cut(f.SessionId, 28)), usd, Escape(Cut(f.Title, 80)));
+        }
+
+        io.OutConsole().Write(table);
+        return ExitCodes.Ok;
+    }
+
+    private static void WriteFinding(Utf8JsonWriter j, WasteFinding f)
+    {
+        j.WriteStartObject();
+        j.WriteString("kind", f.Kind);
+        j.WriteString("severity", WasteFinding.Name(f.Severity));
+        j.WriteString("session_id", f.SessionId);
+        j.WriteString("title", f.Title);
+        j.WriteString("detail", f.Detail);
+        j.WriteStartObject("estimated_savings");
+        if (f.Tokens is { } tokens)
+        {
+            j.WriteNumber("tokens", tokens);
+        }
+        else
+        {
+            j.WriteNull("tokens");
+        }
+
+        WriteUsd(j, "usd", f.Usd is { } usd ? Round(usd) : null);
+        j.WriteEndObject();
+        j.WriteString("pricing_status", f.Unpriced ? "unpriced" : "priced");
+        j.WriteStartArray("actions");
+        foreach (var a in f.Actions)
+        {
+            j.WriteStartObject();
+            j.WriteString("type", a.Type);
+            j.WriteString("label", a.Label);
+            j.WriteString("text", a.Text);
+            j.WriteEndObject();
+        }
+
+        j.WriteEndArray();
+        j.WriteEndObject();
+    }
+}
