@@ -140,4 +140,52 @@ public sealed class LedgerCrashTests : IDisposable
 
         Assert.Equal(Content(reference), Content(ledger));
     }
+
+    [Fact]
+    public void Ingests_killed_while_resuming_grown_files_end_equal_to_a_fresh_ledger()
+    {
+        var home = Path.Combine(_dir, "home");
+        SyntheticHistory.Generate(new SynthOptions { OutputDirectory = home, Seed = 23, TargetBytes = 12_000_000, Providers = [Model.Provider.Claude] });
+        var full = Directory.GetFiles(Path.Combine(home, ".claude"), "*.jsonl", SearchOption.AllDirectories).ToDictionary(f => f, File.ReadAllBytes);
+        foreach (var (file, bytes) in full)
+        {
+            // Every file starts at 40% (cut at a line break): the rest arrives as appends.
+            var cut = Array.IndexOf(bytes, (byte)'\n', bytes.Length * 2 / 5);
+            File.WriteAllBytes(file, bytes.AsSpan(0, cut < 0 ? bytes.Length : cut + 1).ToArray());
+        }
+
+        var ledger = Path.Combine(_dir, "grown.db");
+        Run(home, ledger);
+        foreach (var (file, bytes) in full)
+        {
+            using var stream = new FileStream(file, FileMode.Append);
+            stream.Write(bytes.AsSpan((int)stream.Length));
+        }
+
+        // The reference: a fresh ledger of the grown files, and how long its ingest takes.
+        var reference = Path.Combine(_dir, "reference.db");
+        var clock = Stopwatch.StartNew();
+        Run(home, reference);
+        var freshMs = (int)clock.ElapsedMilliseconds;
+
+        // Kill resuming ingests at random moments, then let one finish.
+        var rng = new Random(11);
+        var landed = 0;
+        for (var kill = 0; kill < 4; kill++)
+        {
+            using var p = Start(home, ledger);
+            Thread.Sleep(rng.Next(freshMs / 8, freshMs / 3));
+            if (!p.HasExited)
+            {
+                p.Kill(entireProcessTree: true);
+                landed++;
+            }
+
+            p.WaitForExit();
+        }
+
+        Run(home, ledger);
+        Assert.Equal(Content(reference), Content(ledger));
+        Assert.True(landed >= 2, $"only {landed} kills landed before the resuming ingest finished; the test proves nothing");
+    }
 }
