@@ -85,4 +85,16 @@ public class PythonJsonTests
         var (clean, cleanRoot) = Parse("\"nothing cut here, the truncate() call returned\"");
         Assert.False(ToolOutput.Truncated(clean, cleanRoot));
     }
+
+    /// <summary>
+    /// Python's json.dumps default (ensure_ascii=True), as summary.json is written: everything
+    /// outside printable ASCII, DEL included, is \uXXXX, astral characters as surrogate pairs.
+    /// Expected: python3 -c 'import json; print(json.dumps({"k\u00e9": "a\u007f\\n\"\U0001F600"}, indent=2))'.
+    /// </summary>
+    [Fact]
+    public void Indented_output_escapes_everything_outside_printable_ascii()
+    {
+        var value = PyValue.Parse("{\"k\u00e9\": \"a\u007f\\n\\\"\ud83d\ude00\"}");
+        Assert.Equal("{\n  \"k\\u00e9\": \"a\\u007f\\n\\\"\\ud83d\\ude00\"\n}", PythonJsonIndented.Serialize(value));
+    }
 }

@@ -192,15 +192,23 @@ public static class JsonStringCodec
     internal static readonly System.Buffers.SearchValues<char> CharsNeedingEscape = System.Buffers.SearchValues.Create(
         "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\t\n\u000b\f\r\u000e\u000f\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f");
 
-    /// <summary>Appends <paramref name="s"/> as a Python json.dumps(ensure_ascii=False) string literal.</summary>
-    public static void AppendPythonLiteral(StringBuilder sb, string s)
+    /// <summary>Characters json.dumps(ensure_ascii=True) writes as they are: printable ASCII except quote and backslash.</summary>
+    private static readonly System.Buffers.SearchValues<char> AsciiPassThrough = System.Buffers.SearchValues.Create(
+        string.Concat(Enumerable.Range(' ', '~' - ' ' + 1).Select(c => (char)c).Where(c => c is not ('"' or '\\'))));
+
+    /// <summary>
+    /// Appends <paramref name="s"/> as a Python json.dumps string literal: with
+    /// <paramref name="ensureAscii"/> false (TraceLab's rows) non-ASCII stays raw; with it true
+    /// (json.dumps' default, e.g. summary.json) everything outside printable ASCII is \uXXXX.
+    /// </summary>
+    public static void AppendPythonLiteral(StringBuilder sb, string s, bool ensureAscii = false)
     {
         sb.Append('"');
         var rest = s.AsSpan();
         while (true)
         {
             // Copy runs that need no escaping in one go.
-            var k = rest.IndexOfAny(CharsNeedingEscape);
+            var k = ensureAscii ? rest.IndexOfAnyExcept(AsciiPassThrough) : rest.IndexOfAny(CharsNeedingEscape);
             if (k < 0)
             {
                 sb.Append(rest);

@@ -31,7 +31,7 @@ public static class PythonJsonIndented
                 {
                     sb.Append(first ? "\n" : ",\n").Append(' ', indent * (depth + 1));
                     first = false;
-                    AppendAsciiString(sb, key);
+                    JsonStringCodec.AppendPythonLiteral(sb, key, ensureAscii: true);
                     sb.Append(": ");
                     Write(sb, member, indent, depth + 1);
                 }
@@ -54,42 +54,11 @@ public static class PythonJsonIndented
             }
 
             case PyString text:
-                AppendAsciiString(sb, text.Value);
+                JsonStringCodec.AppendPythonLiteral(sb, text.Value, ensureAscii: true);
                 break;
             default:
                 value.WriteJson(sb);
                 break;
         }
-    }
-
-    private static void AppendAsciiString(StringBuilder sb, string value)
-    {
-        sb.Append('"');
-        foreach (var c in value)
-        {
-            switch (c)
-            {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                case '\b': sb.Append("\\b"); break;
-                case '\f': sb.Append("\\f"); break;
-                default:
-                    if (c < 0x20 || c > 0x7E)
-                    {
-                        sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                    }
-                    else
-                    {
-                        sb.Append(c);
-                    }
-
-                    break;
-            }
-        }
-
-        sb.Append('"');
     }
 }
