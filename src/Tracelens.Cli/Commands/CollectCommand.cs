@@ -47,15 +47,7 @@ public static class CollectCommand
     public static int Run(CliIo io, CollectArgs args, Action<AgentStep>? observe = null)
     {
         var problems = new List<string>();
-        var logs = LogDiscovery.Discover(new DiscoveryOptions
-        {
-            Home = args.Home,
-            ClaudeConfigDirs = io.Env("CLAUDE_CONFIG_DIR"),
-            CodexHome = io.Env("CODEX_HOME"),
-            XdgDataHome = io.Env("XDG_DATA_HOME"),
-            Providers = args.Providers,
-            ProjectFilter = args.Project,
-        }, problems);
+        var logs = LogDiscovery.Discover(io.Discovery(args.Home) with { Providers = args.Providers, ProjectFilter = args.Project }, problems);
 
         if (logs.Count == 0)
         {

@@ -273,13 +273,7 @@ public static class LedgerCommands
     private static int Ingest(CliIo io, string? ledgerPath, string home, bool json, bool rebuildAll = false)
     {
         var path = LedgerPaths.Resolve(ledgerPath, io.Env, io.Home);
-        var discovery = new DiscoveryOptions
-        {
-            Home = home,
-            ClaudeConfigDirs = io.Env("CLAUDE_CONFIG_DIR"),
-            CodexHome = io.Env("CODEX_HOME"),
-            XdgDataHome = io.Env("XDG_DATA_HOME"),
-        };
+        var discovery = io.Discovery(home);
         var discovered = Ingestor.StartDiscovery(discovery);
         try
         {
@@ -371,13 +365,7 @@ public static class LedgerCommands
     private static int Watch(CliIo io, string? ledgerPath, string home, bool json, TimeSpan poll)
     {
         var path = LedgerPaths.Resolve(ledgerPath, io.Env, io.Home);
-        var discovery = new DiscoveryOptions
-        {
-            Home = home,
-            ClaudeConfigDirs = io.Env("CLAUDE_CONFIG_DIR"),
-            CodexHome = io.Env("CODEX_HOME"),
-            XdgDataHome = io.Env("XDG_DATA_HOME"),
-        };
+        var discovery = io.Discovery(home);
         try
         {
             using var ledger = LedgerDatabase.Open(path);

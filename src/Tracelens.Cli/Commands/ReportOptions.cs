@@ -139,13 +139,7 @@ public sealed class ReportOptions
     /// <summary>Brings the ledger up to date with the logs under <paramref name="home"/> (progress on a terminal's stderr).</summary>
     internal static LedgerDatabase Ingest(CliIo io, string verb, string path, string home)
     {
-        var discovery = new DiscoveryOptions
-        {
-            Home = home,
-            ClaudeConfigDirs = io.Env("CLAUDE_CONFIG_DIR"),
-            CodexHome = io.Env("CODEX_HOME"),
-            XdgDataHome = io.Env("XDG_DATA_HOME"),
-        };
+        var discovery = io.Discovery(home);
         var discovered = Ingestor.StartDiscovery(discovery);
         var ledger = LedgerDatabase.Open(path);
         try

@@ -33,6 +33,15 @@ public sealed class CliIo
     /// <summary>What turns SVG figures into PNGs: the system's librsvg by default; tests substitute an unavailable one.</summary>
     public Func<SvgRasterizer> Rasterizer { get; init; } = () => SvgRasterizer.System;
 
+    /// <summary>Where logs are found under <paramref name="home"/>, with the locations this environment overrides.</summary>
+    public Tracelens.Collect.DiscoveryOptions Discovery(string home) => new()
+    {
+        Home = home,
+        ClaudeConfigDirs = Env("CLAUDE_CONFIG_DIR"),
+        CodexHome = Env("CODEX_HOME"),
+        XdgDataHome = Env("XDG_DATA_HOME"),
+    };
+
     public string Home => Env("HOME") is { Length: > 0 } home ? home : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
 
     public static CliIo FromConsole()
