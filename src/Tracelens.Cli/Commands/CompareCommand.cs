@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Spectre.Console;
 using Tracelens.Cli.Rendering;
 using Tracelens.Reports;
 using static Tracelens.Cli.Rendering.ReportFormat;
@@ -78,14 +77,14 @@ public static class CompareCommand
         var io = ctx.Io;
         var filters = Filters(ctx.Filter);
         io.Out.WriteLine($"Comparing {comparison.Models.Count} models{(filters.Length > 0 ? " (" + filters + ")" : string.Empty)}");
-        var table = new Table().Border(TableBorder.Simple);
-        table.AddColumn(new TableColumn(string.Empty).NoWrap());
+        var table = new TextTable();
+        table.AddColumn(new TextColumn(string.Empty).NoWrap());
         foreach (var m in comparison.Models)
         {
-            table.AddColumn(Right(Escape(m.Model)));
+            table.AddColumn(Right(m.Model));
         }
 
-        void Row(string label, Func<ModelStats, string> cell) => table.AddRow([label, .. comparison.Models.Select(m => Escape(cell(m)))]);
+        void Row(string label, Func<ModelStats, string> cell) => table.AddRow([label, .. comparison.Models.Select(m => cell(m))]);
         Row("recorded as", m => m.RecordedNames.Count == 0 ? "(no steps)" : string.Join("\n", m.RecordedNames));
         Row("steps", m => Count(m.Steps));
         Row("sessions", m => Count(m.Sessions));
@@ -100,7 +99,7 @@ public static class CompareCommand
         Row("tool error rate", m => Rate(m.ToolErrorRate));
         Row("end-turn", m => Rate(m.EndTurnRate));
         Row("max-tokens", m => Rate(m.MaxTokensRate));
-        io.OutConsole().Write(table);
+        table.Write(io);
         io.Out.WriteLine("Cache hit rate: cache reads / (fresh input + cache reads + cache writes). Prompt: all three.");
         return ExitCodes.Ok;
     }

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Spectre.Console;
 using Tracelens.Cli.Rendering;
 using Tracelens.Hotspots;
 using static Tracelens.Cli.Rendering.ReportFormat;
@@ -130,7 +129,7 @@ public static class HotspotsCommand
                 continue;
             }
 
-            io.OutConsole().Write(Table(dimension, limit > 0 ? rows.Take(limit) : rows));
+            Table(dimension, limit > 0 ? rows.Take(limit) : rows).Write(io);
         }
 
         return ExitCodes.Ok;
@@ -145,10 +144,10 @@ public static class HotspotsCommand
         _ => "MCP servers",
     };
 
-    private static Table Table(HotspotDimension d, IEnumerable<HotspotRow> rows)
+    private static TextTable Table(HotspotDimension d, IEnumerable<HotspotRow> rows)
     {
-        var table = new Table().Border(TableBorder.Simple);
-        table.AddColumn(new TableColumn(d switch
+        var table = new TextTable();
+        table.AddColumn(new TextColumn(d switch
         {
             HotspotDimension.File => "file",
             HotspotDimension.Bash => "command",
@@ -170,17 +169,17 @@ public static class HotspotsCommand
 
         if (d is HotspotDimension.BashVerb or HotspotDimension.Mcp)
         {
-            table.AddColumn(new TableColumn(d == HotspotDimension.Mcp ? "tools" : "examples"));
+            table.AddColumn(new TextColumn(d == HotspotDimension.Mcp ? "tools" : "examples"));
         }
 
         foreach (var row in rows)
         {
-            var key = Escape(Cut(row.Key, d == HotspotDimension.File ? 60 : 50));
+            var key = Cut(row.Key, d == HotspotDimension.File ? 60 : 50);
             string[] cells = d switch
             {
                 HotspotDimension.File => [key, row.FirstRoundIndex?.ToString(CultureInfo.InvariantCulture) ?? "-", Count(row.Calls), Tokens(row.InitialTokens), Tokens(row.PersistenceTokens), Count(row.RidingTurns), Bytes(row), Cost(row)],
-                HotspotDimension.BashVerb => [key, Count(row.Calls), Count(row.DistinctCommands ?? 0), Tokens(row.InitialTokens), Tokens(row.PersistenceTokens), row.AverageRidingTurns.ToString("0.0", CultureInfo.InvariantCulture), Bytes(row), Cost(row), Escape(Examples(row, 30, 70))],
-                HotspotDimension.Mcp => [key, Count(row.Calls), Tokens(row.InitialTokens), Tokens(row.PersistenceTokens), Count(row.RidingTurns), Bytes(row), Cost(row), Escape(Examples(row, 40, 70))],
+                HotspotDimension.BashVerb => [key, Count(row.Calls), Count(row.DistinctCommands ?? 0), Tokens(row.InitialTokens), Tokens(row.PersistenceTokens), row.AverageRidingTurns.ToString("0.0", CultureInfo.InvariantCulture), Bytes(row), Cost(row), Examples(row, 30, 70)],
+                HotspotDimension.Mcp => [key, Count(row.Calls), Tokens(row.InitialTokens), Tokens(row.PersistenceTokens), Count(row.RidingTurns), Bytes(row), Cost(row), Examples(row, 40, 70)],
                 _ => [key, Count(row.Calls), Tokens(row.InitialTokens), Tokens(row.PersistenceTokens), Bytes(row), Cost(row)],
             };
             table.AddRow(cells);
@@ -353,19 +352,19 @@ public static class HotspotsCommand
             return ExitCodes.Ok;
         }
 
-        var table = new Table().Border(TableBorder.Simple);
-        table.AddColumn(new TableColumn("severity"));
-        table.AddColumn(new TableColumn("kind"));
-        table.AddColumn(new TableColumn("session"));
+        var table = new TextTable();
+        table.AddColumn(new TextColumn("severity"));
+        table.AddColumn(new TextColumn("kind"));
+        table.AddColumn(new TextColumn("session"));
         table.AddColumn(Right("usd"));
-        table.AddColumn(new TableColumn("title"));
+        table.AddColumn(new TextColumn("title"));
         foreach (var f in findings)
         {
             var usd = f.Unpriced ? "unpriced" : f.Usd is { } v ? Money(v) : "-";
-            table.AddRow(WasteFinding.Name(f.Severity), f.Kind, Escape(Cut(f.SessionId, 28)), usd, Escape(Cut(f.Title, 80)));
+            table.AddRow(WasteFinding.Name(f.Severity), f.Kind, Cut(f.SessionId, 28), usd, Cut(f.Title, 80));
         }
 
-        io.OutConsole().Write(table);
+        table.Write(io);
         return ExitCodes.Ok;
     }
 

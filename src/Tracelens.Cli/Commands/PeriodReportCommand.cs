@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using Spectre.Console;
 using Tracelens.Cli.Rendering;
 using Tracelens.Reports;
 using static Tracelens.Cli.Rendering.ReportFormat;
@@ -53,9 +52,9 @@ public static class PeriodReportCommand
 
         // A session row is wide (its id alone is ~45 characters): it leaves out the agent (the id's
         // prefix says it) and total tokens (the sum of the four before), which --json keeps.
-        var table = new Table().Border(TableBorder.Simple);
-        table.AddColumn(new TableColumn(KeyHeader(grouping)).NoWrap());
-        table.AddColumn(new TableColumn("models").NoWrap());
+        var table = new TextTable();
+        table.AddColumn(new TextColumn(KeyHeader(grouping)).NoWrap());
+        table.AddColumn(new TextColumn("models").NoWrap());
         foreach (var header in isSession ? ["input", "output", "cache write", "cache read", "cost"] : (string[])["input", "output", "cache write", "cache read", "total tokens", "cost"])
         {
             table.AddColumn(Right(header));
@@ -63,24 +62,24 @@ public static class PeriodReportCommand
 
         if (isSession)
         {
-            table.AddColumn(new TableColumn("last activity").NoWrap());
+            table.AddColumn(new TextColumn("last activity").NoWrap());
         }
 
         foreach (var row in report.Rows)
         {
             var lastActivity = LocalTime(row.Usage.LastStartedAt, report.Filter.TimeZone);
-            table.AddRow(Cells(isSession, Escape(row.Key), Escape(string.Join("\n", row.ByModel.Select(m => m.Model))), row.Usage, lastActivity));
+            table.AddRow(Cells(isSession, row.Key, string.Join("\n", row.ByModel.Select(m => m.Model)), row.Usage, lastActivity));
             if (breakdown)
             {
                 foreach (var (model, usage) in row.ByModel)
                 {
-                    table.AddRow(Cells(isSession, string.Empty, "  " + Escape(model), usage, string.Empty));
+                    table.AddRow(Cells(isSession, string.Empty, "  " + model, usage, string.Empty));
                 }
             }
         }
 
         table.AddRow(Cells(isSession, "total", string.Empty, report.Total, string.Empty));
-        io.OutConsole().Write(table);
+        table.Write(io);
         return ExitCodes.Ok;
     }
 

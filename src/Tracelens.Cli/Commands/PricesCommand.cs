@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Spectre.Console;
 using Tracelens.Cli.Rendering;
 using Tracelens.Pricing;
 
@@ -129,27 +128,27 @@ public static class PricesCommand
 
     private static void Render(CliIo io, IEnumerable<ModelPrice> models)
     {
-        var table = new Table().Border(TableBorder.Simple);
-        table.AddColumn(new TableColumn("model").NoWrap());
-        table.AddColumn(new TableColumn("vendor").NoWrap());
+        var table = new TextTable();
+        table.AddColumn(new TextColumn("model").NoWrap());
+        table.AddColumn(new TextColumn("vendor").NoWrap());
         foreach (var header in (ReadOnlySpan<string>)["input", "output", "cache read", "write 5m", "write 1h"])
         {
-            table.AddColumn(new TableColumn(header).RightAligned().NoWrap());
+            table.AddColumn(new TextColumn(header).AlignRight().NoWrap());
         }
 
-        table.AddColumn(new TableColumn("above 200k").NoWrap());
-        table.AddColumn(new TableColumn("above 272k input").NoWrap());
+        table.AddColumn(new TextColumn("above 200k").NoWrap());
+        table.AddColumn(new TextColumn("above 272k input").NoWrap());
         static string Tier(TokenRates? t) =>
             t is { } a ? string.Join(" / ", Rate(a.Input), Rate(a.Output), Rate(a.CacheRead), Rate(a.CacheWrite5m), Rate(a.CacheWrite1h)) : "-";
         foreach (var m in models)
         {
             var r = m.Rates;
             table.AddRow(
-                Markup.Escape(m.Overridden ? m.Id + " *" : m.Id), Markup.Escape(m.Vendor),
+                m.Overridden ? m.Id + " *" : m.Id, m.Vendor,
                 Rate(r.Input), Rate(r.Output), Rate(r.CacheRead), Rate(r.CacheWrite5m), Rate(r.CacheWrite1h), Tier(m.Above200k), Tier(m.Above272kInput));
         }
 
-        io.OutConsole().Write(table);
+        table.Write(io);
     }
 
     private static string Rate(decimal usdPerMillion) => usdPerMillion.ToString("0.######", CultureInfo.InvariantCulture);

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Spectre.Console;
 using Tracelens.Cli.Rendering;
 using Tracelens.Reports;
 using static Tracelens.Cli.Rendering.ReportFormat;
@@ -88,23 +87,23 @@ public static class SessionsCommand
             return ExitCodes.Ok;
         }
 
-        var table = new Table().Border(TableBorder.Simple);
-        table.AddColumn(new TableColumn("session").NoWrap());
-        table.AddColumn(new TableColumn("project"));
-        table.AddColumn(new TableColumn("models").NoWrap());
+        var table = new TextTable();
+        table.AddColumn(new TextColumn("session").NoWrap());
+        table.AddColumn(new TextColumn("project"));
+        table.AddColumn(new TextColumn("models").NoWrap());
         table.AddColumn(Right("steps"));
         table.AddColumn(Right("duration"));
-        table.AddColumn(new TableColumn("last seen").NoWrap());
+        table.AddColumn(new TextColumn("last seen").NoWrap());
         table.AddColumn(Right("cost"));
         foreach (var s in list.Sessions)
         {
             // Steps of subagents rolled in say so under the count (the table has no room for a column).
             var steps = Count(s.Usage.Steps) + (s.Subagents > 0 ? $"\n{Count(s.Subagents, "agent")}" : string.Empty);
-            table.AddRow(Escape(s.SessionId), Escape(s.Project ?? "-"), Escape(string.Join("\n", s.Usage.Models)), steps,
+            table.AddRow(s.SessionId, s.Project ?? "-", string.Join("\n", s.Usage.Models), steps,
                 Duration(s.Duration), LocalTime(s.Usage.LastStartedAt, zone), Money(s.Usage));
         }
 
-        io.OutConsole().Write(table);
+        table.Write(io);
         var filters = Filters(ctx.Filter);
         io.Out.WriteLine($"Showing {Count(list.Sessions.Count)} of {Count(list.Matched, "session")}{(filters.Length > 0 ? " (" + filters + ")" : string.Empty)}, times in {zone.Id}"
                          + (list.Truncated ? "; --limit shows more." : "."));

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Spectre.Console;
 using Tracelens.Cli.Rendering;
 using Tracelens.Reports;
 using static Tracelens.Cli.Rendering.ReportFormat;
@@ -87,8 +86,8 @@ public static class SummaryCommand
             UsageGrouping.Project or UsageGrouping.Session => "sessions",
             _ => null,
         };
-        var table = new Table().Border(TableBorder.Simple);
-        table.AddColumn(new TableColumn(Name(grouping)));
+        var table = new TextTable();
+        table.AddColumn(new TextColumn(Name(grouping)));
         if (extra is not null)
         {
             table.AddColumn(Right(extra));
@@ -102,11 +101,11 @@ public static class SummaryCommand
         foreach (var row in report.Rows)
         {
             var extraCell = grouping == UsageGrouping.Tool ? Count(row.Usage.ToolCalls) : row.Sessions is { } s ? Count(s) : "-";
-            table.AddRow(Cells(Escape(row.Key), extra is null ? null : extraCell, row.Usage));
+            table.AddRow(Cells(row.Key, extra is null ? null : extraCell, row.Usage));
         }
 
         table.AddRow(Cells(grouping == UsageGrouping.Tool ? "all steps" : "total", extra is null ? null : string.Empty, report.Total));
-        io.OutConsole().Write(table);
+        table.Write(io);
         io.Out.WriteLine($"Turn outcomes: {StopReasons(report.StopReasons)}");
         if (grouping == UsageGrouping.Tool)
         {

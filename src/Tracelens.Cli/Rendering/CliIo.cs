@@ -1,4 +1,3 @@
-using Spectre.Console;
 using Tracelens.Figures.Png;
 
 namespace Tracelens.Cli.Rendering;
@@ -71,24 +70,27 @@ public sealed class CliIo
         };
     }
 
-
-    /// <summary>A Spectre console over <see cref="Out"/>: plain text when redirected or NO_COLOR is set.</summary>
-    public IAnsiConsole OutConsole()
+    /// <summary>
+    /// How wide human tables may be: the terminal's width, or a fixed 160 columns when redirected,
+    /// so that redirected output is the same on every machine.
+    /// </summary>
+    public int OutWidth
     {
-        var plain = !OutIsTerminal || !string.IsNullOrEmpty(Env("NO_COLOR"));
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        get
         {
-            Out = new AnsiConsoleOutput(Out),
-            Ansi = plain ? AnsiSupport.No : AnsiSupport.Detect,
-            ColorSystem = plain ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
-            Interactive = plain ? InteractionSupport.No : InteractionSupport.Detect,
-        });
-        if (plain)
-        {
-            // A fixed width keeps redirected output identical on every terminal.
-            console.Profile.Width = 160;
-        }
+            if (!OutIsTerminal)
+            {
+                return 160;
+            }
 
-        return console;
+            try
+            {
+                return Console.WindowWidth is > 20 and var width ? width : 160;
+            }
+            catch (IOException)
+            {
+                return 160;
+            }
+        }
     }
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Spectre.Console;
 using Tracelens.Model;
 using Tracelens.Reports;
 
@@ -100,9 +99,7 @@ public static class ReportFormat
             $"tracelens {verb}: warning: no price for {string.Join(", ", names)} ({Count(steps, "step")}): their tokens are counted, their cost is not (a * marks costs that leave them out). Price them in ~/.tracelens/prices.json; see `tracelens prices --model NAME`.");
     }
 
-    public static TableColumn Right(string header) => new TableColumn(header).RightAligned().NoWrap();
-
-    public static string Escape(string text) => Markup.Escape(text);
+    public static TextColumn Right(string header) => new TextColumn(header).AlignRight().NoWrap();
 
     /// <summary>An exact USD amount, without trailing zeros (0.5, not 0.50000); null when unpriced.</summary>
     public static void WriteUsd(Utf8JsonWriter j, string name, decimal? usd)

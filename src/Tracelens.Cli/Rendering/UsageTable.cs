@@ -1,5 +1,4 @@
 using System.Globalization;
-using Spectre.Console;
 using Tracelens.Analysis;
 using Tracelens.Model;
 
@@ -10,12 +9,12 @@ public static class UsageTable
 {
     public static void Render(CliIo io, UsageTotals totals)
     {
-        var table = new Table().Border(TableBorder.Simple);
-        table.AddColumn(new TableColumn("provider").NoWrap());
-        table.AddColumn(new TableColumn("model").NoWrap());
+        var table = new TextTable();
+        table.AddColumn(new TextColumn("provider").NoWrap());
+        table.AddColumn(new TextColumn("model").NoWrap());
         foreach (var header in (ReadOnlySpan<string>)["steps", "fresh in", "cache read", "write 5m", "write 1h", "output", "reasoning", "tools"])
         {
-            table.AddColumn(new TableColumn(header).RightAligned().NoWrap());
+            table.AddColumn(new TextColumn(header).AlignRight().NoWrap());
         }
 
         foreach (var (provider, model, t) in totals.ByModel())
@@ -24,12 +23,12 @@ public static class UsageTable
         }
 
         table.AddRow(Row("total", string.Empty, totals.All));
-        io.OutConsole().Write(table);
+        table.Write(io);
     }
 
     private static string[] Row(string provider, string model, UsageTotal t) =>
     [
-        Markup.Escape(provider), Markup.Escape(model), N(t.Steps), N(t.FreshInputTokens), N(t.CacheReadTokens),
+        provider, model, N(t.Steps), N(t.FreshInputTokens), N(t.CacheReadTokens),
         N(t.CacheWrite5mTokens), N(t.CacheWrite1hTokens), N(t.OutputTokens), N(t.ReasoningTokens), N(t.ToolCalls),
     ];
 

@@ -417,7 +417,8 @@ public sealed class HotspotAnalysis(LedgerDatabase ledger, PriceBook prices, str
     private List<WalkStep> Load(ReportFilter filter, bool withInputs)
     {
         using var command = ledger.Connection.CreateCommand();
-        var where = new StepAggregation(ledger, filter).FilterClause(command);
+        var aggregation = new StepAggregation(ledger, filter);
+        var where = aggregation.FilterClause(command);
         var input = withInputs ? $"CASE WHEN t.is_error = 1 OR t.tool_name IN ({EditNames}) THEN t.input_json END" : "NULL";
         command.CommandText = $"""
             SELECT s.id, s.session_id, s.round_index, s.model, s.provider, s.started_at, s.cwd,
@@ -425,7 +426,7 @@ public sealed class HotspotAnalysis(LedgerDatabase ledger, PriceBook prices, str
                    coalesce(s.reasoning_output_tokens, 0),
                    t.tool_index, t.tool_name, t.result_chars, t.output_bytes, t.output_truncated, t.is_error,
                    t.target, t.shell_verb, t.subagent_type, {input}
-            FROM counted_steps s LEFT JOIN tool_calls t ON t.step_id = s.id
+            FROM {aggregation.CountedSteps} LEFT JOIN tool_calls t ON t.step_id = s.id
             WHERE {where}
             ORDER BY s.session_id, s.round_index, s.id, t.tool_index
             """;

@@ -66,6 +66,7 @@ public sealed class LedgerDatabase : IDisposable
                 PRAGMA synchronous = NORMAL;
                 PRAGMA foreign_keys = ON;
                 PRAGMA cache_size = -65536;
+                PRAGMA mmap_size = 1073741824;
                 """);
             Migrate(connection, full);
             return new LedgerDatabase(connection, full);

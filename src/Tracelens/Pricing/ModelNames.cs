@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace Tracelens.Pricing;
 
 /// <summary>
@@ -7,7 +5,7 @@ namespace Tracelens.Pricing;
 /// uses the canonical form: lower case, dots spelled as dashes (<c>claude-sonnet-4.5</c> is
 /// <c>claude-sonnet-4-5</c>; <c>gpt-5.1</c> is <c>gpt-5-1</c>, which no other key collides with).
 /// </summary>
-internal static partial class ModelNames
+internal static class ModelNames
 {
     /// <summary>
     /// Name parts that mark a differently priced sibling: a prefix match never crosses them, so
@@ -51,11 +49,11 @@ internal static partial class ModelNames
     private static readonly Func<string, string>[] Steps =
     [
         s => s[(s.LastIndexOf('/') + 1)..],
-        s => BedrockVersion().Replace(s, string.Empty),
-        s => BedrockPrefix().Replace(s, string.Empty),
+        WithoutBedrockVersion,
+        WithoutBedrockPrefix,
         s => s.IndexOf(':', StringComparison.Ordinal) is var i and >= 0 ? s[..i] : s,
         s => s.IndexOf('@', StringComparison.Ordinal) is var i and >= 0 ? s[..i] : s,
-        s => DateSuffix().Replace(s, string.Empty),
+        WithoutDateSuffix,
         s => s.EndsWith("-latest", StringComparison.Ordinal) ? s[..^"-latest".Length] : s,
     ];
 
@@ -82,12 +80,71 @@ internal static partial class ModelNames
         return !parts.Any(VariantWords.Contains);
     }
 
-    [GeneratedRegex(@"-v\d+(:\d+)?$")]
-    private static partial Regex BedrockVersion();
+    // The three patterns below are matched by hand, not with regular expressions: resolving a model
+    // name is on every report's path, and loading the regex engine cost each run milliseconds.
 
-    [GeneratedRegex(@"^(?:[a-z]{2,6}(?:-gov)?\.)?anthropic\.")]
-    private static partial Regex BedrockPrefix();
+    /// <summary>Without Bedrock's <c>-v1</c> or <c>-v1:0</c> suffix (<c>-v\d+(:\d+)?$</c>).</summary>
+    private static string WithoutBedrockVersion(string s)
+    {
+        var end = DigitsBefore(s, s.Length);
+        if (end < s.Length && end > 0 && s[end - 1] == ':' && DigitsBefore(s, end - 1) is var major && major < end - 1 && EndsWithV(s, major))
+        {
+            return s[..(major - 2)];
+        }
 
-    [GeneratedRegex(@"-(?:\d{8}|\d{4}-\d{2}-\d{2})$")]
-    private static partial Regex DateSuffix();
+        return end < s.Length && EndsWithV(s, end) ? s[..(end - 2)] : s;
+    }
+
+    /// <summary>Without Bedrock's region and vendor prefix: <c>anthropic.</c>, <c>us.anthropic.</c>, <c>us-gov.anthropic.</c>.</summary>
+    private static string WithoutBedrockPrefix(string s)
+    {
+        const string Vendor = "anthropic.";
+        if (s.StartsWith(Vendor, StringComparison.Ordinal))
+        {
+            return s[Vendor.Length..];
+        }
+
+        var dot = s.IndexOf('.', StringComparison.Ordinal);
+        if (dot < 0 || !s.AsSpan(dot + 1).StartsWith(Vendor, StringComparison.Ordinal))
+        {
+            return s;
+        }
+
+        var region = s.AsSpan(0, dot);
+        if (region.EndsWith("-gov", StringComparison.Ordinal))
+        {
+            region = region[..^4];
+        }
+
+        return region.Length is >= 2 and <= 6 && !region.ContainsAnyExceptInRange('a', 'z') ? s[(dot + 1 + Vendor.Length)..] : s;
+    }
+
+    /// <summary>Without a date suffix: <c>-20250929</c> or <c>-2025-09-29</c>.</summary>
+    private static string WithoutDateSuffix(string s)
+    {
+        if (s.Length >= 9 && s[^9] == '-' && !s.AsSpan(s.Length - 8).ContainsAnyExceptInRange('0', '9'))
+        {
+            return s[..^9];
+        }
+
+        var tail = s.Length >= 11 ? s.AsSpan(s.Length - 11) : default;
+        return tail.Length == 11 && tail[0] == '-' && tail[5] == '-' && tail[8] == '-'
+            && !tail[1..5].ContainsAnyExceptInRange('0', '9') && !tail[6..8].ContainsAnyExceptInRange('0', '9') && !tail[9..].ContainsAnyExceptInRange('0', '9')
+            ? s[..^11]
+            : s;
+    }
+
+    /// <summary>Where the run of ASCII digits that ends at <paramref name="end"/> starts (<paramref name="end"/> when there is none).</summary>
+    private static int DigitsBefore(string s, int end)
+    {
+        var i = end;
+        while (i > 0 && char.IsAsciiDigit(s[i - 1]))
+        {
+            i--;
+        }
+
+        return i;
+    }
+
+    private static bool EndsWithV(string s, int end) => end >= 2 && s[end - 2] == '-' && s[end - 1] == 'v';
 }

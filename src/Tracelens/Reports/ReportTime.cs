@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 
 namespace Tracelens.Reports;
 
@@ -7,7 +6,7 @@ namespace Tracelens.Reports;
 /// The time words reports accept: <c>--since</c> and <c>--until</c> values, time zone ids, and the
 /// UTC text form that steps are stored (and compared) in.
 /// </summary>
-public static partial class ReportTime
+public static class ReportTime
 {
     /// <summary>The form of <c>steps.started_at</c>; text in this form sorts in time order.</summary>
     public const string StoredFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
@@ -23,16 +22,9 @@ public static partial class ReportTime
     public static DateTimeOffset ParseBound(string text, bool isUntil, DateTimeOffset now, TimeZoneInfo zone)
     {
         var value = text.Trim();
-        if (Span().Match(value) is { Success: true } span)
+        if (TrySpan(value, out var back))
         {
-            var n = int.Parse(span.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture);
-            var unit = span.Groups[2].Value switch
-            {
-                "h" => TimeSpan.FromHours(1),
-                "d" => TimeSpan.FromDays(1),
-                _ => TimeSpan.FromDays(7),
-            };
-            return now - (unit * n);
+            return now - back;
         }
 
         if (DateTime.TryParseExact(value, ["yyyy-MM-dd", "yyyyMMdd"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
@@ -40,7 +32,7 @@ public static partial class ReportTime
             return StartOfLocalDay(DateOnly.FromDateTime(isUntil ? date.AddDays(1) : date), zone);
         }
 
-        if (HasOffset().IsMatch(value)
+        if (HasOffset(value)
             && DateTimeOffset.TryParseExact(value, TimestampWithOffset, CultureInfo.InvariantCulture, DateTimeStyles.None, out var exact))
         {
             return exact;
@@ -116,9 +108,68 @@ public static partial class ReportTime
         "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF", "yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss",
     ];
 
-    [GeneratedRegex(@"^(\d{1,6})([hdw])$", RegexOptions.CultureInvariant)]
-    private static partial Regex Span();
+    /// <summary>
+    /// A span back from now: 1 to 6 digits and a unit, <c>h</c>, <c>d</c> or <c>w</c> (<c>24h</c>,
+    /// <c>7d</c>, <c>2w</c>). Checked by hand rather than with a regular expression: loading the
+    /// regex engine cost every report command several milliseconds of its startup.
+    /// </summary>
+    private static bool TrySpan(string value, out TimeSpan span)
+    {
+        span = default;
+        var digits = value.Length - 1;
+        if (digits is < 1 or > 6 || value.AsSpan(0, digits).ContainsAnyExceptInRange('0', '9'))
+        {
+            return false;
+        }
 
-    [GeneratedRegex(@"T.*(Z|[+-]\d{2}:?\d{2})$", RegexOptions.CultureInvariant)]
-    private static partial Regex HasOffset();
+        var unit = value[^1] switch
+        {
+            'h' => TimeSpan.FromHours(1),
+            'd' => TimeSpan.FromDays(1),
+            'w' => TimeSpan.FromDays(7),
+            _ => TimeSpan.Zero,
+        };
+        if (unit == TimeSpan.Zero)
+        {
+            return false;
+        }
+
+        span = unit * int.Parse(value.AsSpan(0, digits), NumberStyles.None, CultureInfo.InvariantCulture);
+        return true;
+    }
+
+    /// <summary>A timestamp that names its offset: a <c>T</c>, then <c>Z</c> or <c>±hh:mm</c> / <c>±hhmm</c> at the end.</summary>
+    private static bool HasOffset(string value)
+    {
+        var t = value.IndexOf('T', StringComparison.Ordinal);
+        if (t < 0)
+        {
+            return false;
+        }
+
+        if (value.EndsWith('Z'))
+        {
+            return true;
+        }
+
+        var tail = value.AsSpan(t + 1);
+        foreach (var width in (ReadOnlySpan<int>)[6, 5])
+        {
+            // ±hh:mm (6 characters) or ±hhmm (5).
+            if (tail.Length < width)
+            {
+                continue;
+            }
+
+            var end = tail[^width..];
+            var colon = width == 6;
+            if (end[0] is '+' or '-' && char.IsAsciiDigit(end[1]) && char.IsAsciiDigit(end[2])
+                && (!colon || end[3] == ':') && char.IsAsciiDigit(end[^2]) && char.IsAsciiDigit(end[^1]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

@@ -89,7 +89,7 @@ internal sealed class StepAggregation(LedgerDatabase ledger, ReportFilter filter
         command.CommandText = $"""
             SELECT {keySql}, s.model, s.provider, s.stop_reason, count(*), {TokenSums},
                    {(withTimes ? "min(s.started_at), max(s.started_at)" : "NULL, NULL")}, {(join is null ? "0" : "coalesce(sum(t.calls), 0)")}
-            FROM counted_steps s {join}
+            FROM {CountedSteps} {join}
             WHERE {where}
             GROUP BY s.model, s.provider, s.stop_reason{(inIndexOrder ? string.Empty : ", 1")}
             """;
@@ -133,7 +133,7 @@ internal sealed class StepAggregation(LedgerDatabase ledger, ReportFilter filter
             var values = string.Join(", ", periods.Select((p, i) => string.Create(CultureInfo.InvariantCulture, $"({i}, '{p.Start}', '{p.End}')")));
             var packed = $"count(*) || ',' || {TokenSums.Replace(", sum(", " || ',' || sum(", StringComparison.Ordinal)}";
             command.CommandText = $"""
-                WITH k AS (SELECT s.model, s.provider, s.stop_reason FROM counted_steps s WHERE {where} GROUP BY 1, 2, 3),
+                WITH k AS (SELECT s.model, s.provider, s.stop_reason FROM {CountedSteps} WHERE {where} GROUP BY 1, 2, 3),
                      p(i, lo, hi) AS (VALUES {values})
                 SELECT p.i, k.model, k.provider, k.stop_reason,
                        (SELECT {packed} FROM counted_steps s
@@ -181,7 +181,7 @@ internal sealed class StepAggregation(LedgerDatabase ledger, ReportFilter filter
     {
         using var command = ledger.Connection.CreateCommand();
         var where = Where(command, extraWhere: null);
-        command.CommandText = $"SELECT {keySql}, count(DISTINCT s.session_id), min({ProjectSql}) FROM counted_steps s WHERE {where} GROUP BY 1;";
+        command.CommandText = $"SELECT {keySql}, count(DISTINCT s.session_id), min({ProjectSql}) FROM {CountedSteps} WHERE {where} GROUP BY 1;";
         var facts = new Dictionary<string, KeySessions>(StringComparer.Ordinal);
         using var r = command.ExecuteReader();
         while (r.Read())
@@ -197,7 +197,7 @@ internal sealed class StepAggregation(LedgerDatabase ledger, ReportFilter filter
     {
         using var command = ledger.Connection.CreateCommand();
         var where = Where(command, extraWhere: null);
-        command.CommandText = $"SELECT DISTINCT s.model, s.session_id FROM counted_steps s WHERE {where};";
+        command.CommandText = $"SELECT DISTINCT s.model, s.session_id FROM {CountedSteps} WHERE {where};";
         var sessions = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         using var r = command.ExecuteReader();
         while (r.Read())
@@ -221,7 +221,7 @@ internal sealed class StepAggregation(LedgerDatabase ledger, ReportFilter filter
         var where = Where(command, extraWhere: null);
         command.CommandText = $"""
             SELECT s.model, count(*), coalesce(sum(t.is_error = 1), 0)
-            FROM tool_calls t JOIN counted_steps s ON s.id = t.step_id
+            FROM tool_calls t JOIN {CountedSteps} ON s.id = t.step_id
             WHERE {where} GROUP BY 1;
             """;
         var calls = new Dictionary<string, ToolCallCount>(StringComparer.Ordinal);
@@ -267,7 +267,7 @@ internal sealed class StepAggregation(LedgerDatabase ledger, ReportFilter filter
         command.CommandText = $"""
             SELECT {firstColumnSql}, s.model, s.provider, s.stop_reason,
                    {FreshInput}, s.output_tokens, s.prefix_tokens, s.cache_creation_5m_tokens, s.cache_creation_1h_tokens, {Reasoning}
-            FROM counted_steps s {join}
+            FROM {CountedSteps} {join}
             WHERE {where} AND {AboveTier}
             """;
         using var r = command.ExecuteReader();
@@ -337,6 +337,11 @@ internal sealed class StepAggregation(LedgerDatabase ledger, ReportFilter filter
     private string Where(SqliteCommand command, string? extraWhere)
     {
         var clauses = new List<string>();
+        if (ThroughTimeIndex)
+        {
+            clauses.Add("s.duplicate_of IS NULL"); // what the counted_steps view would have applied
+        }
+
         if (extraWhere is not null)
         {
             clauses.Add(extraWhere);
@@ -373,6 +378,44 @@ internal sealed class StepAggregation(LedgerDatabase ledger, ReportFilter filter
         }
 
         return clauses.Count == 0 ? "1" : string.Join(" AND ", clauses);
+    }
+
+    /// <summary>
+    /// The counted steps as <c>s</c> in a FROM clause. Usually the <c>counted_steps</c> view, which
+    /// SQLite reads through the covering <c>steps_usage</c> index: every step, but only the bytes a
+    /// report sums. A time window that covers a small part of the ledger (burn's everyday
+    /// <c>--since 24h</c>) instead seeks its range in <c>steps_by_time</c> and reads only the steps
+    /// inside it; SQLite's planner, without statistics, would scan the whole covering index.
+    /// </summary>
+    internal string CountedSteps => ThroughTimeIndex ? "steps s INDEXED BY steps_by_time" : "counted_steps s";
+
+    /// <summary>At most this share of the ledger's time span makes a window narrow enough to seek.</summary>
+    private const double NarrowWindowShare = 0.2;
+
+    private bool? _throughTimeIndex;
+
+    private bool ThroughTimeIndex => _throughTimeIndex ??= IsNarrowWindow();
+
+    private bool IsNarrowWindow()
+    {
+        if (filter.Since is null && filter.Until is null)
+        {
+            return false;
+        }
+
+        // Two seeks at the ends of steps_by_time.
+        using var command = ledger.Connection.CreateCommand();
+        command.CommandText = "SELECT (SELECT min(started_at) FROM steps WHERE started_at IS NOT NULL), (SELECT max(started_at) FROM steps);";
+        using var r = command.ExecuteReader();
+        r.Read();
+        if (ReportTime.ParseStored(Text(r, 0)) is not { } first || ReportTime.ParseStored(Text(r, 1)) is not { } last || last <= first)
+        {
+            return false;
+        }
+
+        var from = filter.Since is { } since && since > first ? since : first;
+        var to = filter.Until is { } until && until < last ? until : last;
+        return to <= from || (to - from).Ticks <= NarrowWindowShare * (last - first).Ticks;
     }
 
     /// <summary>

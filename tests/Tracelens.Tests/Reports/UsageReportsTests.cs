@@ -137,6 +137,31 @@ public sealed class UsageReportsTests(GeneratedLedger fx) : IClassFixture<Genera
     }
 
     [Fact]
+    public void A_one_day_window_read_through_the_time_index_equals_that_day_of_the_whole_report()
+    {
+        // A day is under a fifth of the history's span, so each window below seeks steps_by_time;
+        // the whole-history report scans steps_usage. Both must count the same steps to the token and cent.
+        var all = fx.Reports.Usage(Utc, UsageGrouping.Day);
+        Assert.True(all.Rows.Count >= 6, "the history should span enough days for a one-day window to be narrow");
+        foreach (var day in all.Rows)
+        {
+            var date = DateOnly.Parse(day.Key, System.Globalization.CultureInfo.InvariantCulture);
+            var window = Utc with
+            {
+                Since = ReportTime.StartOfLocalDay(date, TimeZoneInfo.Utc),
+                Until = ReportTime.StartOfLocalDay(date.AddDays(1), TimeZoneInfo.Utc),
+            };
+            foreach (var grouping in (UsageGrouping[])[UsageGrouping.Model, UsageGrouping.Day, UsageGrouping.Tool])
+            {
+                var report = fx.Reports.Usage(window, grouping);
+                Assert.Equal(day.Usage.Steps, report.Total.Steps);
+                Assert.Equal(day.Usage.Tokens, report.Total.Tokens);
+                Assert.Equal(day.Usage.Cost, report.Total.Cost);
+            }
+        }
+    }
+
+    [Fact]
     public void A_session_includes_its_subagents_and_is_found_with_or_without_its_provider_prefix()
     {
         var parent = fx.Scalar("SELECT count(*) FROM sessions WHERE parent_session_id IS NOT NULL") > 0
