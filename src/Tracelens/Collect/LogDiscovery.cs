@@ -237,20 +237,32 @@ public static class LogDiscovery
         return files;
     }
 
-    /// <summary>Python <c>Path</c> ordering: compare component lists, each component by code point.</summary>
+    /// <summary>
+    /// Python <c>Path</c> ordering: compare component lists, each component by code point. Done in
+    /// one pass without splitting: a separator sorts before every character, so a component that
+    /// is a prefix of the other's sorts first, exactly as the shorter component does. (Splitting
+    /// allocated for every comparison and made sorting a large history's file list a third of a
+    /// no-op ingest.)
+    /// </summary>
     public static int ComparePathComponents(string a, string b)
     {
-        var pa = a.Split('/', '\\');
-        var pb = b.Split('/', '\\');
-        for (var i = 0; i < Math.Min(pa.Length, pb.Length); i++)
+        var n = Math.Min(a.Length, b.Length);
+        for (var i = 0; i < n; i++)
         {
-            var c = string.CompareOrdinal(pa[i], pb[i]);
-            if (c != 0)
+            int x = a[i], y = b[i];
+            if (x == y)
             {
-                return c;
+                continue;
+            }
+
+            x = x is '/' or '\\' ? -1 : x;
+            y = y is '/' or '\\' ? -1 : y;
+            if (x != y)
+            {
+                return x < y ? -1 : 1;
             }
         }
 
-        return pa.Length.CompareTo(pb.Length);
+        return a.Length.CompareTo(b.Length);
     }
 }

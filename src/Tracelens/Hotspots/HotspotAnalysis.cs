@@ -498,7 +498,7 @@ public sealed class HotspotAnalysis(LedgerDatabase ledger, PriceBook prices, str
             Target = Text(r, 19),
             ShellVerb = Text(r, 20),
             SubagentType = Text(r, 21),
-            InputJson = r.IsDBNull(22) ? null : (byte[])r.GetValue(22),
+            InputJson = r.IsDBNull(22) ? null : r.GetFieldValue<byte[]>(22),
             SizeTokens = (sizeBasis + 3) / 4,
         };
     }
@@ -514,8 +514,8 @@ public sealed class HotspotAnalysis(LedgerDatabase ledger, PriceBook prices, str
         return verdict == "y";
     }
 
-    private static string? Text(SqliteDataReader r, int column) =>
-        r.IsDBNull(column) ? null : Convert.ToString(r.GetValue(column), CultureInfo.InvariantCulture);
+    /// <summary>A text column, or null. Every column read this way holds text or NULL, so no conversion is needed (or paid for).</summary>
+    private static string? Text(SqliteDataReader r, int column) => r.IsDBNull(column) ? null : r.GetString(column);
 
     /// <summary>A counted step as the walk needs it: order, usage, cost (null: unpriced) and its calls.</summary>
     private sealed class WalkStep(long id, string sessionId, long roundIndex, string? model, Provider provider, string? startedAt, string? cwd,

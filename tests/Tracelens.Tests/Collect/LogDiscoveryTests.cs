@@ -22,6 +22,37 @@ public sealed class LogDiscoveryTests : IDisposable
     private List<string> Relative(List<SessionLog> logs) => logs.Select(l => Path.GetRelativePath(_root, l.Path).Replace('\\', '/')).ToList();
 
     [Fact]
+    public void Paths_sort_as_python_compares_their_component_lists()
+    {
+        // The definition, spelled out: split into components, compare those lists element by element.
+        static int ByComponents(string a, string b)
+        {
+            var pa = a.Split('/', '\\');
+            var pb = b.Split('/', '\\');
+            for (var i = 0; i < Math.Min(pa.Length, pb.Length); i++)
+            {
+                if (string.CompareOrdinal(pa[i], pb[i]) is var c and not 0)
+                {
+                    return c;
+                }
+            }
+
+            return pa.Length.CompareTo(pb.Length);
+        }
+
+        var random = new Random(7);
+        const string Alphabet = "ab-./\\ _0é";
+        string Next() => new([.. Enumerable.Range(0, random.Next(0, 8)).Select(_ => Alphabet[random.Next(Alphabet.Length)])]);
+        for (var i = 0; i < 20_000; i++)
+        {
+            var (a, b) = (Next(), Next());
+            Assert.True(Math.Sign(ByComponents(a, b)) == Math.Sign(LogDiscovery.ComparePathComponents(a, b)), $"'{a}' vs '{b}'");
+        }
+
+        Assert.True(LogDiscovery.ComparePathComponents("p/a/x.jsonl", "p/a-b.jsonl") < 0); // the folder "a" before the file "a-b…"
+    }
+
+    [Fact]
     public void Finds_every_claude_and_codex_location_including_sidecars_and_environment_overrides()
     {
         Touch("home", ".claude", "projects", "-p1", "s1.jsonl");
