@@ -66,6 +66,7 @@ public sealed class ReportOptions
             }
 
             using var ledger = parse.GetValue(_noIngest) ? LedgerDatabase.Open(path) : Ingest(io, verb, path, parse.GetValue(_home) ?? io.Home);
+            ledger.MapForReading();
             return report(new ReportContext(io, verb, filter, new UsageReports(ledger, prices), json, ledger, prices));
         }
         catch (ReportUsageException e)

@@ -66,7 +66,6 @@ public sealed class LedgerDatabase : IDisposable
                 PRAGMA synchronous = NORMAL;
                 PRAGMA foreign_keys = ON;
                 PRAGMA cache_size = -65536;
-                PRAGMA mmap_size = 1073741824;
                 """);
             Migrate(connection, full);
             return new LedgerDatabase(connection, full);
@@ -82,6 +81,14 @@ public sealed class LedgerDatabase : IDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// Lets SQLite read the file through a memory map (up to 1 GiB) instead of copying every page
+    /// with a system call: report queries that walk most of the ledger run about a tenth faster.
+    /// Only for reading commands: mapped pages count in the process's resident size, which a
+    /// long ingest or export should not inflate.
+    /// </summary>
+    public void MapForReading() => Execute(Connection, "PRAGMA mmap_size = 1073741824;");
 
     /// <summary>The schema version stored in the file (SQLite's user_version).</summary>
     public int SchemaVersion => Convert.ToInt32(Scalar(Connection, "PRAGMA user_version;"), CultureInfo.InvariantCulture);

@@ -77,6 +77,71 @@ public sealed class LedgerImportTests : IDisposable
         }
     }
 
+    [Fact]
+    public void A_bulk_import_that_indexes_at_the_end_builds_the_same_ledger_and_a_failed_one_keeps_every_index()
+    {
+        var home = Path.Combine(_dir, "gen");
+        SyntheticHistory.Generate(new SynthOptions { OutputDirectory = home, Seed = 5, TargetBytes = 2_000_000 });
+        var trace = Path.Combine(_dir, "trace.jsonl");
+        Assert.Equal(0, new CliRunner { Home = Path.Combine(_dir, "collector") }.Run("collect", "--home", home, "-o", trace).ExitCode);
+        // The same rows under a second name: every one is a duplicate the second time.
+        var again = Path.Combine(_dir, "again.jsonl");
+        File.Copy(trace, again);
+
+        string Build(long bulkMinimum)
+        {
+            var path = Path.Combine(_dir, $"ledger-{bulkMinimum}.db");
+            using var ledger = Tracelens.Ledger.LedgerDatabase.Open(path);
+            var importer = new Tracelens.Ledger.TraceImporter(ledger) { BulkLoadMinimumSteps = bulkMinimum };
+            Assert.True(importer.Import(trace).StepsAdded > 0);
+            Assert.Equal(0, importer.Import(again).StepsAdded);
+            return Dump(ledger.Connection);
+        }
+
+        var deferred = Build(bulkMinimum: 1);
+        var rowByRow = Build(bulkMinimum: long.MaxValue);
+        Assert.Contains("index steps_usage", deferred, StringComparison.Ordinal);
+        Assert.Equal(rowByRow, deferred);
+
+        // A file that is not a trace fails after the indexes were dropped: the rollback restores them.
+        var notATrace = Path.Combine(_dir, "notes.jsonl");
+        File.WriteAllLines(notATrace, Enumerable.Range(0, 50).Select(i => $"{{\"note\": {i}}}"));
+        using (var ledger = Tracelens.Ledger.LedgerDatabase.Open(Path.Combine(_dir, "ledger-1.db")))
+        {
+            Assert.Throws<InvalidDataException>(() => new Tracelens.Ledger.TraceImporter(ledger) { BulkLoadMinimumSteps = 0 }.Import(notATrace));
+            Assert.Equal(deferred, Dump(ledger.Connection));
+        }
+    }
+
+    /// <summary>The schema (every index's definition) and every row of the tables an import fills, in a fixed order.</summary>
+    private static string Dump(SqliteConnection connection)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var query in new[]
+        {
+            "SELECT type || ' ' || name || ' ' || coalesce(sql, '') FROM sqlite_schema ORDER BY type, name",
+            "SELECT * FROM steps ORDER BY id",
+            "SELECT * FROM tool_calls ORDER BY step_id, tool_index",
+            "SELECT * FROM sessions ORDER BY session_id",
+            "SELECT id, provider, path, steps, kind FROM sources ORDER BY id",
+        })
+        {
+            using var command = new SqliteCommand(query, connection);
+            using var r = command.ExecuteReader();
+            while (r.Read())
+            {
+                for (var i = 0; i < r.FieldCount; i++)
+                {
+                    text.Append(r.IsDBNull(i) ? "NULL" : Convert.ToString(r.GetValue(i) is byte[] b ? Convert.ToHexString(b) : r.GetValue(i), CultureInfo.InvariantCulture)).Append('|');
+                }
+
+                text.Append('\n');
+            }
+        }
+
+        return text.ToString();
+    }
+
     [SharedFact]
     public void Reimporting_an_unchanged_trace_does_nothing_and_a_changed_one_replaces_its_rows()
     {
