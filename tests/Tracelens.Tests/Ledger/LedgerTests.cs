@@ -80,6 +80,39 @@ public sealed class LedgerTests : IDisposable
         Assert.Equal(before + fresh.Steps, Scalar(db, "SELECT count(*) FROM steps;"));
     }
 
+    [SmallFileSystemFact]
+    public void A_really_full_file_system_fails_ingest_with_exit_4_keeps_the_ledger_whole_and_the_next_ingest_completes()
+    {
+        var small = Path.Combine(_dir, "small");
+        SyntheticHistory.Generate(new SynthOptions { OutputDirectory = small, Seed = 43, TargetBytes = 300_000 });
+        var large = Path.Combine(_dir, "large");
+        var truth = SyntheticHistory.Generate(new SynthOptions { OutputDirectory = large, Seed = 44, TargetBytes = 25_000_000 });
+        using var disk = new SmallFileSystem(megabytes: 1);
+        var ledger = Path.Combine(disk.Root, "ledger.db");
+        var runner = new CliRunner { Home = _dir };
+        Assert.Equal(0, runner.Run("ingest", "--home", small, "--ledger", ledger).ExitCode);
+
+        // The ledger of 25 MB of logs does not fit in what is left of one megabyte.
+        var full = runner.Run("ingest", "--home", large, "--ledger", ledger);
+        Assert.Equal(4, full.ExitCode);
+        Assert.Contains("full", full.Stderr, StringComparison.OrdinalIgnoreCase);
+        Assert.StartsWith($"tracelens: {ledger}: ", full.Stderr, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, full.Stdout);
+
+        disk.Resize(megabytes: 256);
+        using (var db = LedgerDatabase.Open(ledger))
+        {
+            Assert.Equal("ok", new SqliteCommand("PRAGMA integrity_check;", db.Connection).ExecuteScalar());
+            // Every source holds exactly the steps committed with its fingerprint: nothing half-stored.
+            Assert.Equal(0, Scalar(db, "SELECT count(*) FROM sources s WHERE s.steps != (SELECT count(*) FROM steps WHERE source_id = s.id);"));
+        }
+
+        Assert.Equal(0, runner.Run("ingest", "--home", large, "--ledger", ledger).ExitCode);
+        using var done = LedgerDatabase.Open(ledger);
+        var expected = truth.GroundTruth.Providers.Values.Sum(p => p.Steps.Totals.Steps);
+        Assert.Equal(expected, Scalar(done, "SELECT count(*) FROM steps WHERE source_id IN (SELECT id FROM sources WHERE path LIKE '%/large/%');"));
+    }
+
     [Fact]
     public void A_ledger_from_a_newer_tracelens_is_refused()
     {

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Benchmark (issue #5): every experiment over a generated trace the size of TraceLab's public
+# dataset (357K steps), reading the trace itself (Tracelens's "import" for an experiment run is
+# reading the file; TraceLab first loads it into DuckDB, 19 s, peers.md).
+#   bench/experiments.sh [ROWS=357000] [RUNS=3]
+# The trace is the generated 1.1 GB history's `collect -o` output, repeated with renamed
+# sessions until it holds ROWS rows (every row keeps a distinct trace_key), cut to exactly ROWS.
+# Times, medians of RUNS (wall, peak RSS):
+#   experiments run --all -i TRACE --no-png   CSVs, tables and SVG figures
+#   experiments run --all -i TRACE            the same plus the PNGs (librsvg) with their sidecars
+#   import TRACE, then experiments run --all --no-ingest over the ledger
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+rows="${1:-357000}"
+runs="${2:-3}"
+home="$PWD/.bench/history-1100mb"
+trace="$PWD/.bench/trace-${rows}rows.jsonl"
+./tracelens --version >/dev/null
+if [ ! -f "$home/ground_truth.json" ]; then
+  rm -rf "$home"
+  ./tracelens synth --out "$home" --size-mb 1100 --seed 1 >&2
+fi
+if [ ! -f "$trace" ]; then
+  base=$(mktemp)
+  ./tracelens collect --home "$home" -o "$base" > /dev/null
+  : > "$trace.tmp"
+  copy=0
+  while [ "$(wc -l < "$trace.tmp")" -lt "$rows" ]; do
+    copy=$((copy + 1))
+    sed -e "s/\"session_id\":\"\(claude\|codex\):/\"session_id\":\"\1:c${copy}-/" \
+        -e "s/\"trace_key\":\"\(claude\|codex\):\(claude\|codex\):/\"trace_key\":\"\1:\2:c${copy}-/" "$base" >> "$trace.tmp"
+  done
+  head -n "$rows" "$trace.tmp" > "$trace"
+  rm -f "$trace.tmp" "$base"
+fi
+echo "trace: $(( $(stat -c %s "$trace") / 1000000 )) MB, $(wc -l < "$trace") rows; $(nproc) cores; load: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+log="$work/times"
+cat "$trace" > /dev/null # warm the page cache
+for i in $(seq 1 "$runs"); do
+  rm -rf "$work/out" "$work"/ledger.db*
+  { /usr/bin/time -f "all-no-png %e %M" ./tracelens experiments run --all -i "$trace" -o "$work/out" --no-png > /dev/null; } 2>> "$log"
+  rm -rf "$work/out"
+  { /usr/bin/time -f "all-with-png %e %M" ./tracelens experiments run --all -i "$trace" -o "$work/out" > /dev/null; } 2>> "$log"
+  rm -rf "$work/out"
+  { /usr/bin/time -f "import %e %M" ./tracelens import "$trace" --ledger "$work/ledger.db" > /dev/null; } 2>> "$log"
+  { /usr/bin/time -f "all-from-ledger %e %M" ./tracelens experiments run --all --ledger "$work/ledger.db" --no-ingest -o "$work/out" --no-png > /dev/null; } 2>> "$log"
+done
+for name in all-no-png all-with-png import all-from-ledger; do
+  grep "^$name " "$log" | sort -k2 -n | awk -v n="$name" '
+    { w[NR] = $2; m[NR] = $3 }
+    END { if (NR == 0) exit; k = int((NR + 1) / 2);
+          printf "%-16s median %6.2f s  peak RSS %5d MB  (best %.2f s, %d runs)\n", n, w[k], m[k] / 1024, w[1], NR }'
+done
