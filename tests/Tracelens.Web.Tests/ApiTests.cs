@@ -130,10 +130,10 @@ public sealed class ApiTests : IDisposable
     [Fact]
     public async Task Session_search_matches_a_model_name()
     {
-        using var list = JsonDocument.Parse(await Get("/api/sessions?q=CODEX"));
+        using var list = JsonDocument.Parse(await Get("/api/sessions?q=OPUS"));
         var sessions = list.RootElement.GetProperty("sessions").EnumerateArray().ToList();
         Assert.NotEmpty(sessions);
-        Assert.All(sessions, s => Assert.Contains(s.GetProperty("models").EnumerateArray(), m => m.GetString()!.Contains("codex", StringComparison.Ordinal)));
+        Assert.All(sessions, s => Assert.Contains(s.GetProperty("models").EnumerateArray(), m => m.GetString()!.Contains("opus", StringComparison.Ordinal)));
     }
 
     [Fact]
