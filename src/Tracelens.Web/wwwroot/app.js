@@ -212,7 +212,7 @@ async function renderOverview() {
     legend: { top: 0, data: ["Cached read", "Fresh input", "Output"] },
     // Room for the longest model name (ECharts does not measure category labels for the grid).
     grid: { top: 30, left: 16 + 7 * Math.max(...models.map(m => m.model.length)), right: 70, bottom: 24 },
-    xAxis: { type: "value", axisLabel: { formatter: v => "$" + mag(v) } },
+    xAxis: { type: "value", axisLabel: { formatter: v => "$" + (v >= 1000 ? mag(v) : String(+v.toFixed(2))) } },
     yAxis: { type: "category", data: models.map(m => m.model), axisLabel: { color: "#1d2433" } },
     series: [
       { name: "Cached read", type: "bar", stack: "usd", data: models.map(m => m.cached_read_usd), itemStyle: { color: COLORS.cached }, barMaxWidth: 22 },
@@ -305,7 +305,11 @@ async function renderSession(id) {
       { name: "Output", type: "line", yAxisIndex: 1, data: steps.map(x => x.output), itemStyle: { color: COLORS.output }, symbolSize: 4, lineStyle: { width: 2 } },
     ],
   });
-  c.on("click", p => inspect(steps[p.dataIndex]));
+  // A click anywhere in a step's column (not only on its bar) inspects that step.
+  c.getZr().on("click", e => {
+    const [index] = c.convertFromPixel({ gridIndex: 0 }, [e.offsetX, e.offsetY]) || [];
+    if (Number.isInteger(index) && steps[index]) inspect(steps[index]);
+  });
   if (steps.length) inspect(steps[0]);
 
   function inspect(st) {
