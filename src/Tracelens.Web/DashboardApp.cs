@@ -40,6 +40,7 @@ public static class DashboardApp
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
         app.MapApi();
+        app.MapUpload();
         return app;
     }
 }

@@ -20,11 +20,15 @@ public sealed record DashboardOptions
     /// <summary>The loopback port to listen on; 0 picks a free one; null leaves the server to the host (tests).</summary>
     public int? Port { get; init; }
 
+    /// <summary>Caps on dropped uploads (size as sent, unpacked size, archive members).</summary>
+    public Tracelens.Upload.UploadLimits UploadLimits { get; init; } = new();
+
     /// <summary>The time zone when a request names none (the CLI's default: <c>$TZ</c>, else the system's).</summary>
     public TimeZoneInfo DefaultTimeZone { get; init; } = TimeZoneInfo.Local;
 
     /// <summary>
-    /// Options from configuration (<c>Tracelens:Ledger</c>, <c>Tracelens:Prices</c>, <c>Tracelens:Home</c>):
+    /// Options from configuration (<c>Tracelens:Ledger</c>, <c>Tracelens:Prices</c>, <c>Tracelens:Home</c>,
+    /// <c>Tracelens:TimeZone</c>, and the upload caps <c>Tracelens:MaxUploadBytes</c>, <c>MaxUnpackedBytes</c>, <c>MaxUploadMembers</c>):
     /// how the app runs on its own and under WebApplicationFactory.
     /// </summary>
     public static DashboardOptions FromConfiguration(IConfiguration configuration)
@@ -36,6 +40,15 @@ public sealed record DashboardOptions
             PricesPath = configuration["Tracelens:Prices"],
             Home = home,
             DefaultTimeZone = configuration["Tracelens:TimeZone"] is { Length: > 0 } zone ? Tracelens.Reports.ReportTime.FindZone(zone) : TimeZoneInfo.Local,
+            UploadLimits = new Tracelens.Upload.UploadLimits
+            {
+                MaxUploadBytes = Number(configuration["Tracelens:MaxUploadBytes"]) ?? new Tracelens.Upload.UploadLimits().MaxUploadBytes,
+                MaxUnpackedBytes = Number(configuration["Tracelens:MaxUnpackedBytes"]) ?? new Tracelens.Upload.UploadLimits().MaxUnpackedBytes,
+                MaxMembers = (int?)Number(configuration["Tracelens:MaxUploadMembers"]) ?? new Tracelens.Upload.UploadLimits().MaxMembers,
+            },
         };
     }
+
+    private static long? Number(string? text) =>
+        long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null;
 }

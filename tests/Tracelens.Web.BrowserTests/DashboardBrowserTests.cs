@@ -193,5 +193,17 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output) : IAsyncLife
         var expected = SdkTotal().Steps.ToString(inv);
         Assert.NotEqual(stepsBefore, expected);
         new WebDriverWait(Driver, TimeSpan.FromSeconds(20)).Until(_ => Tile("steps") == expected);
+
+        // Drag-and-drop's file picker: a Codex log is analyzed apart and its dashboard opens on it.
+        Open("#/upload", "upload");
+        var log = Directory.EnumerateFiles(Path.Combine(_home, ".codex"), "*.jsonl", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First();
+        Driver.FindElement(By.Id("upload-file")).SendKeys(log);
+        WaitReady("upload-done");
+        Screenshot("upload", 900);
+        Driver.FindElement(By.Id("open-upload")).Click();
+        WaitReady("overview");
+        Assert.Contains("scratch ledger", Driver.FindElement(By.Id("upload-banner")).Text, StringComparison.Ordinal);
+        Assert.NotEqual(expected, Tile("steps"));
+        Screenshot("upload-overview", 1900);
     }
 }

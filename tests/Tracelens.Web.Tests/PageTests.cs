@@ -52,14 +52,6 @@ public sealed class PageTests : IDisposable
     }
 
     [Fact]
-    public async Task The_page_polls_the_version_to_pick_up_other_ingests()
-    {
-        var js = await _client.GetStringAsync("/app.js");
-        Assert.Contains("fetch(\"/api/version\")", js, StringComparison.Ordinal);
-        Assert.Contains("setInterval(poll, 5000)", js, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task Vendor_metadata_files_are_not_served()
     {
         using var response = await _client.GetAsync("/vendor/echarts/package-lock.json");

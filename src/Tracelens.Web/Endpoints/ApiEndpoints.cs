@@ -89,6 +89,99 @@ public static class ApiEndpoints
         })));
     }
 
+    /// <summary>
+    /// Dropped uploads: analyzed into a scratch ledger (never the user's), then viewed through every
+    /// endpoint with <c>?upload=ID</c>; the sanitized trace is downloadable.
+    /// </summary>
+    public static void MapUpload(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/upload", async (HttpContext http) =>
+        {
+            var data = http.RequestServices.GetRequiredService<DashboardData>();
+            // A custom header makes any cross-site POST a CORS preflight, which this server never grants.
+            if (http.Request.Headers["X-Tracelens-Upload"] != "1")
+            {
+                await Error(http, StatusCodes.Status400BadRequest, "usage", "uploads must carry the header X-Tracelens-Upload: 1 (the dashboard's drop zone sends it)");
+                return;
+            }
+
+            if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+            {
+                size.MaxRequestBodySize = data.Options.UploadLimits.MaxUploadBytes + 1;
+            }
+
+            try
+            {
+                // The SDK reads synchronously; buffer the body into a temporary file first (capped as it is read).
+                await using var buffer = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose);
+                var chunk = new byte[81920];
+                long received = 0;
+                int n;
+                while ((n = await http.Request.Body.ReadAsync(chunk, http.RequestAborted)) > 0)
+                {
+                    received += n;
+                    if (received > data.Options.UploadLimits.MaxUploadBytes)
+                    {
+                        throw new Tracelens.Upload.UploadRefusedException($"the upload is larger than {data.Options.UploadLimits.MaxUploadBytes:N0} bytes", tooLarge: true);
+                    }
+
+                    await buffer.WriteAsync(chunk.AsMemory(0, n), http.RequestAborted);
+                }
+
+                buffer.Position = 0;
+                var (id, a) = data.Analyze(buffer);
+                await Json(http, StatusCodes.Status200OK, ReportJson.Document(j =>
+                {
+                    j.WriteStartObject();
+                    j.WriteString("upload_id", id);
+                    j.WriteString("kind", a.Kind);
+                    j.WriteStartArray("providers");
+                    foreach (var p in a.Providers)
+                    {
+                        j.WriteStringValue(p);
+                    }
+
+                    j.WriteEndArray();
+                    j.WriteNumber("files", a.Files);
+                    j.WriteNumber("sessions", a.Sessions);
+                    j.WriteNumber("steps", a.Steps);
+                    j.WriteStartArray("warnings");
+                    foreach (var w in a.Warnings)
+                    {
+                        j.WriteStringValue(w);
+                    }
+
+                    j.WriteEndArray();
+                    j.WriteString("sanitized_url", $"/api/upload/{id}/sanitized");
+                    j.WriteEndObject();
+                }));
+            }
+            catch (Tracelens.Upload.UploadRefusedException e)
+            {
+                await Error(http, e.TooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest, e.TooLarge ? "too-large" : "not-a-trace", e.Message);
+            }
+            catch (Microsoft.AspNetCore.Http.BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                await Error(http, StatusCodes.Status413PayloadTooLarge, "too-large", $"the upload is larger than {data.Options.UploadLimits.MaxUploadBytes:N0} bytes");
+            }
+        });
+        app.MapGet("/api/upload/{id}/sanitized", (HttpContext http, string id) =>
+        {
+            var data = http.RequestServices.GetRequiredService<DashboardData>();
+            var (path, error) = data.Sanitized(id);
+            if (path is null)
+            {
+                return error is null
+                    ? Error(http, StatusCodes.Status404NotFound, "not-found", $"no upload '{id}' in this run of the server")
+                    : Error(http, StatusCodes.Status500InternalServerError, "sanitize-failed", error);
+            }
+
+            http.Response.ContentType = "application/gzip";
+            http.Response.Headers.ContentDisposition = $"attachment; filename=\"tracelens-upload-{id}.sanitized.jsonl.gz\"";
+            return http.Response.SendFileAsync(path);
+        });
+    }
+
     /// <summary>No such thing (404).</summary>
     private sealed class NotFoundException(string message) : Exception(message);
 
@@ -103,10 +196,13 @@ public static class ApiEndpoints
         try
         {
             var filter = RequestFilter.Parse(http.Request.Query, data.Options.DefaultTimeZone, DateTimeOffset.UtcNow);
-            using var ledger = data.OpenLedger();
+            var upload = RequestFilter.Text(http.Request.Query, "upload");
+            using var ledger = data.OpenLedger(upload);
             if (ledger is null)
             {
-                return Error(http, StatusCodes.Status503ServiceUnavailable, "no-ledger", $"no ledger at {data.Options.LedgerPath}; run `tracelens ingest` first");
+                return upload is not null
+                    ? Error(http, StatusCodes.Status404NotFound, "not-found", $"no upload '{upload}' in this run of the server")
+                    : Error(http, StatusCodes.Status503ServiceUnavailable, "no-ledger", $"no ledger at {data.Options.LedgerPath}; run `tracelens ingest` first");
             }
 
             return Json(http, StatusCodes.Status200OK, query(ledger, data.Prices, filter));

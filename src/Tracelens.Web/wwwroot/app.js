@@ -10,6 +10,7 @@ const state = {
   sessionsQuery: "",
   sessionsSort: "recent",
   rankBy: "cost",
+  upload: null,
   version: null,
   charts: [],
 };
@@ -90,6 +91,7 @@ function shortId(id) {
 function query(extra) {
   const p = new URLSearchParams();
   p.set("timezone", state.zone);
+  if (state.upload) p.set("upload", state.upload.upload_id);
   if (state.range) p.set("since", state.range);
   if (state.provider) p.set("provider", state.provider);
   for (const [k, v] of Object.entries(extra || {})) if (v !== "" && v !== null && v !== undefined) p.set(k, v);
@@ -121,12 +123,22 @@ const view = () => document.getElementById("view");
 
 function show(...nodes) {
   disposeCharts();
-  view().replaceChildren(...nodes);
+  const banner = state.upload ? h("div", { class: "banner", id: "upload-banner" },
+    `Viewing your upload (${state.upload.sessions} sessions, ${count(state.upload.steps)} steps) in a scratch ledger; your own ledger is untouched. `,
+    h("a", { href: state.upload.sanitized_url, download: "" }, "Download the sanitized trace"), " · ",
+    h("a", { href: "#/overview", onclick: () => { state.upload = null; state.version = null; } }, "Back to my ledger")) : null;
+  view().replaceChildren(...[banner, ...nodes].filter(Boolean));
 }
 
 function ready(name) { document.body.dataset.ready = name; }
 
 // ---------- Overview ----------
+
+/** Calendar cells as wide as the card allows, but never wider than 36 px (one week would fill the card). */
+function calendarCell(el, first, last) {
+  const weeks = Math.ceil(((new Date(last) - new Date(first)) / 86400000 + 7) / 7) + 1;
+  return Math.max(8, Math.min(36, Math.floor((el.clientWidth - 60) / weeks)));
+}
 
 function tile(id, label, value, raw, foot) {
   return h("div", { class: "card tile", "data-kpi": id, "data-value": raw ?? "" },
@@ -143,7 +155,7 @@ async function renderOverview() {
   }
 
   const tiles = h("section", { class: "grid kpis" },
-    tile("sessions", "Sessions", count(k.sessions), k.sessions, `${count(k.active_days)} active days · ${count(k.span_days)}-day span`),
+    tile("sessions", "Sessions", count(k.sessions), k.sessions, `${count(k.active_days)} active ${k.active_days === 1 ? "day" : "days"} · ${count(k.span_days)}-day span`),
     tile("steps", "Agent steps", count(k.steps), k.steps, `${count(k.users)} ${k.users === 1 ? "user" : "users"}`),
     tile("cost", "Total cost", usd(k.cost_usd), k.cost_usd, k.cost_per_active_day_usd === null ? "no priced steps" : `${usd(k.cost_per_active_day_usd)} / active day`),
     tile("cache-saved", "Cache saved", usd(k.cache_saved_usd), k.cache_saved_usd, "vs. all-fresh billing"),
@@ -189,7 +201,7 @@ async function renderOverview() {
   chart(calendarEl, {
     tooltip: { formatter: p => { const d = byDay[p.data[0]]; return d ? `<b>${esc(d.day)}</b><br>${count(d.steps)} steps<br>in ${mag(d.input_tokens)} · out ${mag(d.output_tokens)}<br>${esc(usd(d.cost_usd))}` : esc(p.data[0]) + "<br>no steps"; } },
     visualMap: { min: 0, max: maxSteps, show: false, inRange: { color: ["#eef3fb", "#9dbcf0", "#3b6fd8", "#1e3f8a"] } },
-    calendar: { range: [first, last], cellSize: ["auto", 16], top: 28, left: 36, right: 12, bottom: 8, splitLine: { lineStyle: { color: "#c8ced8" } }, itemStyle: { borderColor: "#fff", borderWidth: 2 }, yearLabel: { show: false }, dayLabel: { firstDay: 1, nameMap: ["S", "M", "T", "W", "T", "F", "S"], color: "#667085" }, monthLabel: { color: "#667085" } },
+    calendar: { range: [first, last], cellSize: [calendarCell(calendarEl, first, last), 16], top: 28, left: 36, right: 12, bottom: 8, splitLine: { lineStyle: { color: "#c8ced8" } }, itemStyle: { borderColor: "#fff", borderWidth: 2 }, yearLabel: { show: false }, dayLabel: { firstDay: 1, nameMap: ["S", "M", "T", "W", "T", "F", "S"], color: "#667085" }, monthLabel: { color: "#667085" } },
     series: [{ type: "heatmap", coordinateSystem: "calendar", data: o.days.map(d => [d.day, d.steps]) }],
   });
 
@@ -436,6 +448,41 @@ async function renderExperiments(selected) {
   ready("experiments");
 }
 
+// ---------- Upload ----------
+
+function renderUpload() {
+  const input = h("input", { type: "file", id: "upload-file", accept: ".jsonl,.json,.ndjson,.gz,.tgz,.zip,.tar" });
+  const result = h("div", { id: "upload-result" });
+  const zone = h("label", { class: "dropzone", id: "dropzone" },
+    h("div", { class: "big" }, "Drop a trace here, or click to choose a file"),
+    h("div", { class: "muted" }, "Claude Code or Codex session logs (.jsonl), TraceLab rows (normalized or sanitized), or a .gz, .zip or .tar.gz of them. It is analyzed by this local server into a scratch ledger, apart from yours; nothing leaves this machine."),
+    input);
+  async function send(file) {
+    result.replaceChildren(h("div", { class: "muted" }, `Analyzing ${file.name} (${bytes(file.size)})…`));
+    const response = await fetch("/api/upload", { method: "POST", headers: { "X-Tracelens-Upload": "1", "Content-Type": "application/octet-stream" }, body: file });
+    const body = await response.json();
+    if (!response.ok) {
+      result.replaceChildren(h("div", { class: "error" }, body?.error?.message || response.statusText));
+      ready("upload-error");
+      return;
+    }
+    result.replaceChildren(h("div", { class: "card" },
+      h("h2", {}, file.name),
+      h("div", { class: "meta" }, [["Kind", body.kind], ["Providers", body.providers.join(", ") || "–"], ["Files", count(body.files)], ["Sessions", count(body.sessions)], ["Steps", count(body.steps)]]
+        .map(([w, v]) => h("div", {}, h("div", { class: "what" }, w), h("div", { class: "val" }, v)))),
+      body.warnings.length ? h("ul", { class: "muted" }, body.warnings.map(w => h("li", {}, w))) : null,
+      h("p", {}, h("a", { href: "#/overview", id: "open-upload", onclick: () => { state.upload = body; state.version = null; } }, "Open its dashboard"), " · ",
+        h("a", { href: body.sanitized_url, download: "" }, "Download the sanitized trace"))));
+    ready("upload-done");
+  }
+  input.addEventListener("change", () => input.files[0] && send(input.files[0]));
+  zone.addEventListener("dragover", e => { e.preventDefault(); zone.classList.add("over"); });
+  zone.addEventListener("dragleave", () => zone.classList.remove("over"));
+  zone.addEventListener("drop", e => { e.preventDefault(); zone.classList.remove("over"); if (e.dataTransfer.files[0]) send(e.dataTransfer.files[0]); });
+  show(zone, result);
+  ready("upload");
+}
+
 // ---------- routing, filters, live update ----------
 
 async function route() {
@@ -448,6 +495,7 @@ async function route() {
     else if (page === "sessions") await renderSessions();
     else if (page === "hotspots") await renderHotspots();
     else if (page === "experiments") await renderExperiments(id);
+    else if (page === "upload") renderUpload();
     else await renderOverview();
   } catch (e) {
     show(h("div", { class: "error" }, "Could not load: " + e.message));
@@ -457,7 +505,7 @@ async function route() {
 
 async function poll() {
   try {
-    const v = (await (await fetch("/api/version")).json()).version;
+    const v = (await (await fetch("/api/version" + query())).json()).version;
     if (state.version !== null && v !== state.version) {
       const live = document.getElementById("live");
       live.classList.add("flash");
