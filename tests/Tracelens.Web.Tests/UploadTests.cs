@@ -166,6 +166,32 @@ public sealed class UploadTests
     }
 
     [Fact]
+    public async Task Unpriced_steps_are_counted_and_named_never_priced_at_zero()
+    {
+        using var factory = Factory();
+        using var client = factory.CreateClient();
+        using var rows = new MemoryStream();
+        using (var ledger = LedgerDatabase.Open(Fixture.LedgerPath))
+        {
+            TraceLabRowWriter.WriteAll(rows, new LedgerReader(ledger).Steps().Take(30));
+        }
+
+        // Ten of the thirty rows name a model no price resolves.
+        var lines = Encoding.UTF8.GetString(rows.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select((line, i) => i < 10 ? System.Text.RegularExpressions.Regex.Replace(line, "\"model\": ?\"[^\"]*\"", "\"model\": \"mystery-model-9\"") : line);
+        var (status, body) = await Upload(client, Encoding.UTF8.GetBytes(string.Join("\n", lines) + "\n"));
+        Assert.Equal(HttpStatusCode.OK, status);
+
+        using var overview = JsonDocument.Parse(await client.GetStringAsync($"/api/overview?upload={body.GetProperty("upload_id").GetString()}"));
+        var root = overview.RootElement;
+        Assert.Equal(10, root.GetProperty("kpis").GetProperty("unpriced_steps").GetInt64());
+        Assert.Equal(["mystery-model-9"], root.GetProperty("unpriced_models").EnumerateArray().Select(m => m.GetString()));
+        var mystery = root.GetProperty("spend_by_model").EnumerateArray().Single(m => m.GetProperty("model").GetString() == "mystery-model-9");
+        Assert.Equal(JsonValueKind.Null, mystery.GetProperty("cost_usd").ValueKind);
+        Assert.Equal(10, mystery.GetProperty("unpriced_steps").GetInt64());
+    }
+
+    [Fact]
     public async Task Archive_entries_that_would_leave_the_scratch_folder_are_skipped_and_named()
     {
         using var factory = Factory();
