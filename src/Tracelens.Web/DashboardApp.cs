@@ -34,8 +34,9 @@ public static class DashboardApp
 
         builder.Services.AddSingleton(sp => new DashboardData(options ?? DashboardOptions.FromConfiguration(sp.GetRequiredService<IConfiguration>())));
         var app = builder.Build();
-        app.UseMiddleware<LoopbackHostGuard>();
+        // Headers first, so even a refusal carries them.
         app.UseMiddleware<SecurityHeaders>();
+        app.UseMiddleware<LoopbackHostGuard>();
         var files = new ManifestEmbeddedFileProvider(typeof(DashboardApp).Assembly, "wwwroot");
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = files });

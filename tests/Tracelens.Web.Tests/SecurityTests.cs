@@ -41,6 +41,7 @@ public sealed class SecurityTests : IDisposable
             using var doc = JsonDocument.Parse(await refused.Content.ReadAsStringAsync());
             Assert.Equal("forbidden-host", doc.RootElement.GetProperty("error").GetProperty("code").GetString());
             Assert.Contains(host, doc.RootElement.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+            Assert.Equal(SecurityHeaders.ContentSecurityPolicy, refused.Headers.GetValues("Content-Security-Policy").Single());
         }
 
         using var answered = await GetWithHost("/api/version", "127.0.0.1:5000");

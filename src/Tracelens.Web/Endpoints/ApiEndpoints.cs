@@ -223,6 +223,10 @@ public static class ApiEndpoints
         {
             return Error(http, StatusCodes.Status500InternalServerError, "bad-price-file", e.Message);
         }
+        catch (Microsoft.Data.Sqlite.SqliteException e)
+        {
+            return Error(http, StatusCodes.Status500InternalServerError, "ledger-error", e.Message);
+        }
     }
 
     private static Task Json(HttpContext http, int status, string json)

@@ -64,6 +64,19 @@ public sealed class ServeCliTests : IDisposable
     }
 
     [Fact]
+    public void Serve_on_a_port_in_use_fails_with_exit_2_and_says_so()
+    {
+        _history.Session("shop", "s1", new ClaudeCall("2026-01-05T10:00:00.000Z"));
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var result = new CliRunner { Home = _history.Home }.Run("serve", "--port", port);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(string.Empty, result.Stdout);
+        Assert.Contains($"cannot listen on 127.0.0.1:{port}", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Serve_refuses_a_port_out_of_range()
     {
         var result = new CliRunner { Home = _history.Home }.Run("serve", "--port", "70000", "--no-ingest");
