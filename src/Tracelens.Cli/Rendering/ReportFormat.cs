@@ -104,6 +104,7 @@ public static class ReportFormat
 
     public static string Escape(string text) => Markup.Escape(text);
 
+    // The JSON pieces live in the SDK (ReportJson) so the dashboard's API writes the same bytes; these keep the commands' call sites short.
     public static void WriteUsd(Utf8JsonWriter j, string name, decimal? usd) => ReportJson.WriteUsd(j, name, usd);
 
     public static void WriteRatio(Utf8JsonWriter j, string name, double? value, int decimals)
