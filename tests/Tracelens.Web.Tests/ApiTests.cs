@@ -187,6 +187,26 @@ public sealed class ApiTests : IDisposable
         Assert.Contains("\"not-found\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/api/overview")]
+    [InlineData("/api/sessions")]
+    [InlineData("/api/hotspots")]
+    [InlineData("/api/summary?by=day")]
+    public async Task An_empty_ledger_gives_empty_documents_not_errors(string path)
+    {
+        var home = Directory.CreateTempSubdirectory("tracelens-web-nothing-").FullName;
+        var ledgerPath = Path.Combine(home, "ledger.db");
+        Tracelens.Ledger.LedgerDatabase.Open(ledgerPath).Dispose();
+        using var factory = new DashboardFactory(ledgerPath, home);
+        using var client = factory.CreateClient();
+        using var response = await client.GetAsync(path);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+        using var doc = JsonDocument.Parse(body);
+        var steps = doc.RootElement.TryGetProperty("kpis", out var kpis) ? kpis.GetProperty("steps") : doc.RootElement.TryGetProperty("steps", out var s) ? s : doc.RootElement.GetProperty("matched");
+        Assert.Equal(0, steps.GetInt64());
+    }
+
     [Fact]
     public async Task Without_a_ledger_the_api_says_so_and_creates_none()
     {
