@@ -31,6 +31,7 @@ public static class TracelensCli
             SessionsCommand.Build(io),
             CompareCommand.Build(io),
             HotspotsCommand.Build(io),
+            ServeCommand.Build(io),
             ExperimentsCommand.Build(io),
             FigureCommand.Build(io),
         };

@@ -14,7 +14,7 @@ public static class SessionsCommand
     public static Command Build(CliIo io)
     {
         var options = new ReportOptions();
-        var grep = new Option<string?>("--grep") { Description = "Only sessions whose id or project contains this text (any case)" };
+        var grep = new Option<string?>("--grep") { Description = "Only sessions whose id, project or a model contains this text (any case)" };
         var limit = new Option<int>("--limit") { Description = "Show at most this many sessions (default: 20)", DefaultValueFactory = _ => 20 };
         var command = options.AddTo(new Command("sessions", "List sessions, latest activity first: cost, steps, duration, project, models") { grep, limit });
         command.SetAction(parse =>
@@ -33,50 +33,7 @@ public static class SessionsCommand
         WarnUnpriced(ctx.Io, ctx.Verb, list.Sessions.SelectMany(s => s.Usage.UnpricedModels), list.Sessions.Sum(s => s.Usage.UnpricedSteps));
         if (ctx.Json)
         {
-            JsonOutput.Write(ctx.Io.Out, j =>
-            {
-                j.WriteStartObject();
-                WriteFilters(j, ctx.Filter);
-                j.WriteString("grep", grep);
-                j.WriteNumber("limit", limit);
-                j.WriteNumber("matched", list.Matched);
-                j.WriteBoolean("truncated", list.Truncated);
-                j.WriteStartArray("sessions");
-                foreach (var s in list.Sessions)
-                {
-                    j.WriteStartObject();
-                    j.WriteString("session_id", s.SessionId);
-                    j.WriteString("provider", string.Join(",", s.Usage.Providers));
-                    j.WriteString("project", s.Project);
-                    j.WriteString("first_seen", s.Usage.FirstStartedAt);
-                    j.WriteString("last_seen", s.Usage.LastStartedAt);
-                    if (s.Duration is { } d)
-                    {
-                        j.WriteNumber("duration_seconds", Math.Round(d.TotalSeconds, 3));
-                    }
-                    else
-                    {
-                        j.WriteNull("duration_seconds");
-                    }
-
-                    j.WriteNumber("steps", s.Usage.Steps);
-                    j.WriteNumber("subagents", s.Subagents);
-                    j.WriteStartArray("models");
-                    foreach (var m in s.Usage.Models)
-                    {
-                        j.WriteStringValue(m);
-                    }
-
-                    j.WriteEndArray();
-                    WriteTokens(j, "tokens", s.Usage.Tokens);
-                    WriteUsd(j, "cost_usd", s.Usage.Cost);
-                    j.WriteNumber("unpriced_steps", s.Usage.UnpricedSteps);
-                    j.WriteEndObject();
-                }
-
-                j.WriteEndArray();
-                j.WriteEndObject();
-            });
+            JsonOutput.Write(ctx.Io.Out, j => ReportJson.WriteSessions(j, ctx.Filter, grep, limit, list));
             return ExitCodes.Ok;
         }
 

@@ -34,18 +34,7 @@ public static class SummaryCommand
     }
 
     /// <summary>The grouping's lower-case name, as <c>--by</c> takes it and JSON writes it.</summary>
-    public static string Name(UsageGrouping g) => g switch
-    {
-        UsageGrouping.Model => "model",
-        UsageGrouping.Provider => "provider",
-        UsageGrouping.Project => "project",
-        UsageGrouping.Day => "day",
-        UsageGrouping.Week => "week",
-        UsageGrouping.Month => "month",
-        UsageGrouping.Session => "session",
-        UsageGrouping.Tool => "tool",
-        _ => "subagent",
-    };
+    public static string Name(UsageGrouping g) => ReportJson.Name(g);
 
     private static UsageGrouping Parse(string by)
     {
@@ -66,7 +55,7 @@ public static class SummaryCommand
         WarnUnpriced(ctx.Io, ctx.Verb, report.UnpricedModels);
         if (ctx.Json)
         {
-            JsonOutput.Write(ctx.Io.Out, j => WriteJson(j, report));
+            JsonOutput.Write(ctx.Io.Out, j => ReportJson.WriteSummary(j, report));
             return ExitCodes.Ok;
         }
 
@@ -120,74 +109,5 @@ public static class SummaryCommand
         var t = u.Tokens;
         string[] cells = [Count(u.Steps), Count(t.Input), Count(t.Output), Count(t.CacheRead), Count(t.CacheWrite5m), Count(t.CacheWrite1h), Count(t.Reasoning), Money(u)];
         return extra is null ? [key, .. cells] : [key, extra, .. cells];
-    }
-
-    private static void WriteJson(System.Text.Json.Utf8JsonWriter j, UsageReport report)
-    {
-        j.WriteStartObject();
-        j.WriteString("group_by", Name(report.GroupBy));
-        WriteFilters(j, report.Filter);
-        j.WriteNumber("steps", report.Total.Steps);
-        WriteTokens(j, "tokens", report.Total.Tokens);
-        WriteUsd(j, "cost_usd", report.Total.Cost);
-        var c = report.Total.PricedCost;
-        j.WriteStartObject("cost_by_type_usd");
-        WriteUsd(j, "input", c.Input);
-        WriteUsd(j, "output", c.Output);
-        WriteUsd(j, "reasoning", c.Reasoning);
-        WriteUsd(j, "cache_read", c.CacheRead);
-        WriteUsd(j, "cache_write_5m", c.CacheWrite5m);
-        WriteUsd(j, "cache_write_1h", c.CacheWrite1h);
-        j.WriteEndObject();
-        j.WriteNumber("unpriced_steps", report.Total.UnpricedSteps);
-        j.WriteStartArray("rows");
-        foreach (var row in report.Rows)
-        {
-            j.WriteStartObject();
-            j.WriteString("key", row.Key);
-            j.WriteNumber("steps", row.Usage.Steps);
-            if (report.GroupBy == UsageGrouping.Tool)
-            {
-                j.WriteNumber("calls", row.Usage.ToolCalls);
-            }
-
-            if (row.Sessions is { } sessions)
-            {
-                j.WriteNumber("sessions", sessions);
-            }
-
-            WriteTokens(j, "tokens", row.Usage.Tokens);
-            WriteUsd(j, "cost_usd", row.Usage.Cost);
-            j.WriteNumber("unpriced_steps", row.Usage.UnpricedSteps);
-            j.WriteStartArray("models");
-            foreach (var model in row.ByModel)
-            {
-                j.WriteStringValue(model.Model);
-            }
-
-            j.WriteEndArray();
-            j.WriteEndObject();
-        }
-
-        j.WriteEndArray();
-        WriteStopReasons(j, report.StopReasons);
-        WriteUnpriced(j, report.UnpricedModels);
-        j.WriteEndObject();
-    }
-
-    /// <summary><c>"unpriced_models": [{model, steps, tokens}]</c>: counted in every total, left out of every cost.</summary>
-    public static void WriteUnpriced(System.Text.Json.Utf8JsonWriter j, IEnumerable<ModelUsage> unpriced)
-    {
-        j.WriteStartArray("unpriced_models");
-        foreach (var (model, usage) in unpriced)
-        {
-            j.WriteStartObject();
-            j.WriteString("model", model);
-            j.WriteNumber("steps", usage.UnpricedSteps);
-            WriteTokens(j, "tokens", usage.UnpricedTokens);
-            j.WriteEndObject();
-        }
-
-        j.WriteEndArray();
     }
 }

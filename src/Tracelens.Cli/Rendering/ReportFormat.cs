@@ -101,18 +101,8 @@ public static class ReportFormat
 
     public static TextColumn Right(string header) => new TextColumn(header).AlignRight().NoWrap();
 
-    /// <summary>An exact USD amount, without trailing zeros (0.5, not 0.50000); null when unpriced.</summary>
-    public static void WriteUsd(Utf8JsonWriter j, string name, decimal? usd)
-    {
-        if (usd is { } v)
-        {
-            j.WriteNumber(name, v / 1.000000000000000000000000000000000m);
-        }
-        else
-        {
-            j.WriteNull(name);
-        }
-    }
+    // The JSON pieces live in the SDK (ReportJson) so the dashboard's API writes the same bytes; these keep the commands' call sites short.
+    public static void WriteUsd(Utf8JsonWriter j, string name, decimal? usd) => ReportJson.WriteUsd(j, name, usd);
 
     public static void WriteRatio(Utf8JsonWriter j, string name, double? value, int decimals)
     {
@@ -126,50 +116,11 @@ public static class ReportFormat
         }
     }
 
-    /// <summary><c>{input, output, cache_read, cache_write_5m, cache_write_1h, reasoning, total}</c>.</summary>
-    public static void WriteTokens(Utf8JsonWriter j, string name, TokenCounts t)
-    {
-        j.WriteStartObject(name);
-        j.WriteNumber("input", t.Input);
-        j.WriteNumber("output", t.Output);
-        j.WriteNumber("cache_read", t.CacheRead);
-        j.WriteNumber("cache_write_5m", t.CacheWrite5m);
-        j.WriteNumber("cache_write_1h", t.CacheWrite1h);
-        j.WriteNumber("reasoning", t.Reasoning);
-        j.WriteNumber("total", t.Total);
-        j.WriteEndObject();
-    }
+    public static void WriteTokens(Utf8JsonWriter j, string name, TokenCounts t) => ReportJson.WriteTokens(j, name, t);
 
-    /// <summary><c>{"time_zone", "since", "until", "project", "session", "providers", "model"}</c>, nulls for unset filters.</summary>
-    public static void WriteFilters(Utf8JsonWriter j, ReportFilter f)
-    {
-        j.WriteStartObject("filters");
-        j.WriteString("time_zone", f.TimeZone.Id);
-        j.WriteString("since", f.Since is { } since ? ReportTime.ToStored(since) : null);
-        j.WriteString("until", f.Until is { } until ? ReportTime.ToStored(until) : null);
-        j.WriteString("project", f.Project);
-        j.WriteString("session", f.Session);
-        j.WriteStartArray("providers");
-        foreach (var p in f.Providers)
-        {
-            j.WriteStringValue(p.WireName());
-        }
+    public static void WriteFilters(Utf8JsonWriter j, ReportFilter f) => ReportJson.WriteFilters(j, f);
 
-        j.WriteEndArray();
-        j.WriteString("model", f.Model);
-        j.WriteEndObject();
-    }
-
-    public static void WriteStopReasons(Utf8JsonWriter j, IReadOnlyList<StopReasonCount> reasons)
-    {
-        j.WriteStartObject("stop_reasons");
-        foreach (var (reason, steps) in reasons)
-        {
-            j.WriteNumber(reason, steps);
-        }
-
-        j.WriteEndObject();
-    }
+    public static void WriteStopReasons(Utf8JsonWriter j, IReadOnlyList<StopReasonCount> reasons) => ReportJson.WriteStopReasons(j, reasons);
 
     /// <summary>Turn outcomes for a human report: the non-zero stop reasons, most common first.</summary>
     public static string StopReasons(IReadOnlyList<StopReasonCount> reasons) =>

@@ -20,4 +20,7 @@ public static class ExperimentCatalog
 
     /// <summary>The experiment with this id, or null.</summary>
     public static IExperiment? Find(string id) => All.FirstOrDefault(e => string.Equals(e.Id, id, StringComparison.Ordinal));
+
+    /// <summary>The experiment's README.md (question, definitions, outputs), embedded beside its code; null if it has none.</summary>
+    public static string? Readme(IExperiment experiment) => Output.FigurePngs.Readme(experiment);
 }

@@ -16,3 +16,19 @@ public sealed record SessionList(IReadOnlyList<SessionSummary> Sessions, int Mat
 {
     public bool Truncated => Matched > Sessions.Count;
 }
+
+/// <summary>How a session listing is sorted; every order breaks ties by session id.</summary>
+public enum SessionOrder
+{
+    /// <summary>Latest activity first (the CLI's order).</summary>
+    Recent,
+
+    /// <summary>Highest cost first, unpriced sessions last.</summary>
+    Cost,
+
+    /// <summary>Most steps first.</summary>
+    Steps,
+
+    /// <summary>Longest first-to-last-step span first.</summary>
+    Duration,
+}

@@ -71,19 +71,26 @@ public sealed class UsageReports(LedgerDatabase ledger, PriceBook prices)
     }
 
     /// <summary>
-    /// Sessions (each with the subagent sessions it spawned rolled in) whose id or project contains
-    /// <paramref name="grep"/> (case-insensitive), latest activity first, at most <paramref name="limit"/>.
+    /// Sessions (each with the subagent sessions it spawned rolled in) whose id, project or a model
+    /// contains <paramref name="grep"/> (case-insensitive), latest activity first (or by
+    /// <paramref name="order"/>), at most <paramref name="limit"/>.
     /// </summary>
-    public SessionList Sessions(ReportFilter filter, string? grep, int limit)
+    public SessionList Sessions(ReportFilter filter, string? grep, int limit, SessionOrder order = SessionOrder.Recent)
     {
         var report = Usage(filter, UsageGrouping.Session);
         var matching = report.Rows
             .Where(r => grep is null || r.Key.Contains(grep, StringComparison.OrdinalIgnoreCase)
-                        || (r.Project?.Contains(grep, StringComparison.OrdinalIgnoreCase) ?? false))
+                        || (r.Project?.Contains(grep, StringComparison.OrdinalIgnoreCase) ?? false)
+                        || r.Usage.Models.Any(m => m.Contains(grep, StringComparison.OrdinalIgnoreCase)))
             .Select(r => new SessionSummary(r.Key, r.Project, Math.Max(0, (r.Sessions ?? 1) - 1), r.Usage))
-            .OrderByDescending(s => s.Usage.LastStartedAt, StringComparer.Ordinal)
-            .ThenBy(s => s.SessionId, StringComparer.Ordinal)
             .ToList();
+        matching = order switch
+        {
+            SessionOrder.Cost => [.. matching.OrderByDescending(s => s.Usage.Cost ?? -1m).ThenBy(s => s.SessionId, StringComparer.Ordinal)],
+            SessionOrder.Steps => [.. matching.OrderByDescending(s => s.Usage.Steps).ThenBy(s => s.SessionId, StringComparer.Ordinal)],
+            SessionOrder.Duration => [.. matching.OrderByDescending(s => s.Duration ?? TimeSpan.MinValue).ThenBy(s => s.SessionId, StringComparer.Ordinal)],
+            _ => [.. matching.OrderByDescending(s => s.Usage.LastStartedAt, StringComparer.Ordinal).ThenBy(s => s.SessionId, StringComparer.Ordinal)],
+        };
         return new SessionList(matching.Take(Math.Max(0, limit)).ToList(), matching.Count);
     }
 
