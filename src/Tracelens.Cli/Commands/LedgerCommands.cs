@@ -58,7 +58,7 @@ public static class LedgerCommands
             {
                 try
                 {
-                    reports.Add(new TraceImporter(ledger) { Progress = rows => progress.Report(rows, 0, 0) }.Import(trace));
+                    reports.Add(new TraceImporter(ledger) { Progress = rows => progress.Report(rows, 0, 0), BulkLoadMinimumSteps = BulkLoadMinimumSteps(io) }.Import(trace));
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
                 {
@@ -269,6 +269,13 @@ public static class LedgerCommands
         io.Out.WriteLine($"Deleted the ledger at {path}. Run `tracelens ingest` to build it again from your session logs.");
         return ExitCodes.Ok;
     }
+
+    /// <summary>
+    /// <c>TRACELENS_BULK_LOAD_MIN_STEPS</c>: from how many rows an import counts as a bulk load
+    /// (Ledger/README.md); tests lower it to crash small imports on that path.
+    /// </summary>
+    private static long BulkLoadMinimumSteps(CliIo io) =>
+        long.TryParse(io.Env("TRACELENS_BULK_LOAD_MIN_STEPS"), System.Globalization.NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : TraceImporter.DefaultBulkLoadMinimumSteps;
 
     private static int Ingest(CliIo io, string? ledgerPath, string home, bool json, bool rebuildAll = false)
     {

@@ -35,6 +35,9 @@ public sealed class LedgerDatabase : IDisposable
     }
 
     /// <summary>Opens (creating when absent) and migrates the ledger at <paramref name="path"/>.</summary>
+    /// <summary>How long a statement waits for another process's lock before failing with SQLITE_BUSY.</summary>
+    public const int BusyTimeoutMs = 10_000;
+
     public static LedgerDatabase Open(string path)
     {
         var full = System.IO.Path.GetFullPath(path);
@@ -59,14 +62,7 @@ public sealed class LedgerDatabase : IDisposable
             // One round of settings: bigger pages fit wide step rows and long keys with fewer splits
             // (page_size only takes effect on a new file); a 64 MB page cache keeps the indexes of a
             // large ingest in memory.
-            Execute(connection, """
-                PRAGMA busy_timeout = 10000;
-                PRAGMA page_size = 16384;
-                PRAGMA journal_mode = WAL;
-                PRAGMA synchronous = NORMAL;
-                PRAGMA foreign_keys = ON;
-                PRAGMA cache_size = -65536;
-                """);
+            Configure(connection);
             Migrate(connection, full);
             return new LedgerDatabase(connection, full);
         }
@@ -89,6 +85,15 @@ public sealed class LedgerDatabase : IDisposable
     /// long ingest or export should not inflate.
     /// </summary>
     public void MapForReading() => Execute(Connection, "PRAGMA mmap_size = 1073741824;");
+
+    private static void Configure(SqliteConnection connection) => Execute(connection, $"""
+        PRAGMA busy_timeout = {BusyTimeoutMs};
+        PRAGMA page_size = 16384;
+        PRAGMA journal_mode = WAL;
+        PRAGMA synchronous = NORMAL;
+        PRAGMA foreign_keys = ON;
+        PRAGMA cache_size = -65536;
+        """);
 
     /// <summary>The schema version stored in the file (SQLite's user_version).</summary>
     public int SchemaVersion => Convert.ToInt32(Scalar(Connection, "PRAGMA user_version;"), CultureInfo.InvariantCulture);

@@ -44,7 +44,9 @@ public sealed class TraceImporter(LedgerDatabase ledger)
     private const long BytesPerRowEstimate = 2_600;
 
     /// <summary>From about this many rows (estimated from the file size), a load into a smaller ledger builds its indexes once at the end.</summary>
-    public long BulkLoadMinimumSteps { get; init; } = 20_000;
+    public long BulkLoadMinimumSteps { get; init; } = DefaultBulkLoadMinimumSteps;
+
+    public const long DefaultBulkLoadMinimumSteps = 20_000;
 
     /// <summary>Called with the rows read so far.</summary>
     public Action<long>? Progress { get; init; }
@@ -88,6 +90,10 @@ public sealed class TraceImporter(LedgerDatabase ledger)
                 rows.Writer.Complete(e);
             }
         });
+        // A large trace into a small ledger (the usual first import) is a bulk load: written once
+        // through a rollback journal when nothing else has the ledger open, indexed once at the end.
+        var bulk = DeferredIndexes.Worthwhile(connection, size / BytesPerRowEstimate, BulkLoadMinimumSteps);
+        using var journal = bulk ? BulkJournal.TryEnter(connection) : null;
         using var writer = new LedgerWriter(connection);
         var affected = new AffectedRows(connection);
         LedgerDatabase.Execute(connection, "BEGIN IMMEDIATE;");
@@ -104,8 +110,7 @@ public sealed class TraceImporter(LedgerDatabase ledger)
                 ("$now", DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture)))!;
             report.StepsReplaced = affected.DeleteSteps(sourceId, 0);
             affected.CountSteps(sourceId);
-            // A large trace into a small ledger (the usual first import): index once at the end.
-            var deferred = DeferredIndexes.Worthwhile(connection, size / BytesPerRowEstimate, BulkLoadMinimumSteps) ? DeferredIndexes.Drop(connection) : null;
+            var deferred = bulk ? DeferredIndexes.Drop(connection) : null;
             foreach (var (row, events) in Drain(rows.Reader))
             {
                 var step = row.Step;

@@ -120,6 +120,86 @@ public sealed class LedgerCrashTests : IDisposable
     }
 
     [Fact]
+    public void A_killed_bulk_import_leaves_the_ledger_as_before_and_the_rerun_equals_an_uninterrupted_import()
+    {
+        var history = Path.Combine(_dir, "history");
+        SyntheticHistory.Generate(new SynthOptions { OutputDirectory = history, Seed = 24, TargetBytes = 30_000_000 });
+        var trace = Path.Combine(_dir, "trace.jsonl");
+        Assert.Equal(0, new Tests.Cli.CliRunner { Home = _dir }.Run("collect", "--home", history, "-o", trace).ExitCode);
+        var before = Path.Combine(_dir, "home");
+        SyntheticHistory.Generate(new SynthOptions { OutputDirectory = before, Seed = 25, TargetBytes = 1_000_000 });
+
+        // Every import here is a bulk load (rollback journal, indexes built at the end) on top of
+        // a small ingested history, which a crash must leave untouched.
+        string Fresh(string name)
+        {
+            var ledger = Path.Combine(_dir, name);
+            Run(before, ledger);
+            return ledger;
+        }
+
+        var reference = Fresh("reference.db");
+        var untouched = Content(reference);
+        var clock = Stopwatch.StartNew();
+        RunImport(trace, reference);
+        var importMs = (int)clock.ElapsedMilliseconds;
+        var imported = Content(reference);
+        Assert.NotEqual(untouched, imported);
+
+        var rng = new Random(9);
+        var killedMidway = 0;
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var ledger = Fresh($"killed-{attempt}.db");
+            using (var p = StartImport(trace, ledger))
+            {
+                Thread.Sleep(rng.Next(importMs / 4, importMs * 3 / 4));
+                if (!p.HasExited)
+                {
+                    p.Kill(entireProcessTree: true);
+                    killedMidway++;
+                }
+
+                p.WaitForExit();
+            }
+
+            // All or nothing: the ledger as it was, or the whole import.
+            var after = Content(ledger);
+            Assert.True(after == untouched || after == imported, "a killed import left a partial ledger");
+            RunImport(trace, ledger);
+            Assert.Equal(imported, Content(ledger));
+            using var c = new SqliteConnection($"Data Source={ledger};Pooling=False");
+            c.Open();
+            Assert.Equal("wal", new SqliteCommand("PRAGMA journal_mode;", c).ExecuteScalar());
+            Assert.Equal("ok", new SqliteCommand("PRAGMA integrity_check;", c).ExecuteScalar());
+        }
+
+        Assert.True(killedMidway >= 2, $"only {killedMidway} kills landed before the import finished; the test proves nothing");
+    }
+
+    private static Process StartImport(string trace, string ledger)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { CliDll, "import", trace, "--ledger", ledger })
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        psi.Environment["NO_COLOR"] = "1";
+        psi.Environment["TRACELENS_BULK_LOAD_MIN_STEPS"] = "1";
+        return Process.Start(psi)!;
+    }
+
+    private static void RunImport(string trace, string ledger)
+    {
+        using var p = StartImport(trace, ledger);
+        var stderr = p.StandardError.ReadToEndAsync();
+        p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, stderr.Result);
+    }
+
+    [Fact]
     public void Two_concurrent_ingests_neither_duplicate_nor_drop_rows()
     {
         var home = Path.Combine(_dir, "home");

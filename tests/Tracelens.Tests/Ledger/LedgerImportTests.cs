@@ -88,10 +88,12 @@ public sealed class LedgerImportTests : IDisposable
         var again = Path.Combine(_dir, "again.jsonl");
         File.Copy(trace, again);
 
-        string Build(long bulkMinimum)
+        string Build(long bulkMinimum, bool anotherReader = false)
         {
-            var path = Path.Combine(_dir, $"ledger-{bulkMinimum}.db");
+            var path = Path.Combine(_dir, $"ledger-{bulkMinimum}-{anotherReader}.db");
             using var ledger = Tracelens.Ledger.LedgerDatabase.Open(path);
+            // A second connection (a dashboard, a report) keeps the ledger in WAL mode: the load takes the WAL path.
+            using var reader = anotherReader ? Tracelens.Ledger.LedgerDatabase.Open(path) : null;
             var importer = new Tracelens.Ledger.TraceImporter(ledger) { BulkLoadMinimumSteps = bulkMinimum };
             Assert.True(importer.Import(trace).StepsAdded > 0);
             Assert.Equal(0, importer.Import(again).StepsAdded);
@@ -102,11 +104,12 @@ public sealed class LedgerImportTests : IDisposable
         var rowByRow = Build(bulkMinimum: long.MaxValue);
         Assert.Contains("index steps_usage", deferred, StringComparison.Ordinal);
         Assert.Equal(rowByRow, deferred);
+        Assert.Equal(rowByRow, Build(bulkMinimum: 1, anotherReader: true));
 
         // A file that is not a trace fails after the indexes were dropped: the rollback restores them.
         var notATrace = Path.Combine(_dir, "notes.jsonl");
         File.WriteAllLines(notATrace, Enumerable.Range(0, 50).Select(i => $"{{\"note\": {i}}}"));
-        using (var ledger = Tracelens.Ledger.LedgerDatabase.Open(Path.Combine(_dir, "ledger-1.db")))
+        using (var ledger = Tracelens.Ledger.LedgerDatabase.Open(Path.Combine(_dir, "ledger-1-False.db")))
         {
             Assert.Throws<InvalidDataException>(() => new Tracelens.Ledger.TraceImporter(ledger) { BulkLoadMinimumSteps = 0 }.Import(notATrace));
             Assert.Equal(deferred, Dump(ledger.Connection));
