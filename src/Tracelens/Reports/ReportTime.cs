@@ -70,10 +70,45 @@ public static class ReportTime
     public static string ToStored(DateTimeOffset instant) => instant.UtcDateTime.ToString(StoredFormat, CultureInfo.InvariantCulture);
 
     /// <summary>Parses a stored timestamp (any ISO-8601 form with <c>Z</c> or an offset); null when it is none.</summary>
-    public static DateTimeOffset? ParseStored(string? text) =>
-        text is not null && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant)
+    public static DateTimeOffset? ParseStored(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        // The form the ledger writes (StoredFormat), parsed by hand: reports and the dashboard parse
+        // one per step, and the general parser cost about a microsecond each.
+        if (text.Length == 24 && text[4] == '-' && text[7] == '-' && text[10] == 'T' && text[13] == ':' && text[16] == ':' && text[19] == '.' && text[23] == 'Z'
+            && Digits(text, 0, 4) is int year and >= 1 && Digits(text, 5, 2) is int month and >= 1 and <= 12 && Digits(text, 8, 2) is int day and >= 1
+            && day <= DateTime.DaysInMonth(year, month) && Digits(text, 11, 2) is int hour and < 24 && Digits(text, 14, 2) is int minute and < 60
+            && Digits(text, 17, 2) is int second and < 60 && Digits(text, 20, 3) is int millisecond and >= 0)
+        {
+            return new DateTimeOffset(year, month, day, hour, minute, second, millisecond, TimeSpan.Zero);
+        }
+
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant)
             ? instant.ToUniversalTime()
             : null;
+    }
+
+    /// <summary>The ASCII digits at <paramref name="start"/> as a number, or -1 when one is not a digit.</summary>
+    private static int Digits(string text, int start, int count)
+    {
+        var value = 0;
+        for (var i = start; i < start + count; i++)
+        {
+            var d = text[i] - '0';
+            if (d is < 0 or > 9)
+            {
+                return -1;
+            }
+
+            value = (value * 10) + d;
+        }
+
+        return value;
+    }
 
     /// <summary>
     /// The first instant of <paramref name="day"/> in <paramref name="zone"/>. Where a clock change

@@ -52,4 +52,24 @@ public sealed class ReportTimeTests
     [Fact]
     public void Until_a_date_means_the_end_of_that_local_day() =>
         Assert.Equal(new DateTimeOffset(2026, 3, 10, 0, 0, 0, TimeSpan.FromHours(-4)), ReportTime.ParseBound("2026-03-09", isUntil: true, Now, NewYork));
+
+    [Theory]
+    [InlineData("2026-03-09T08:15:30.123Z")]
+    [InlineData("2024-02-29T23:59:59.999Z")]
+    [InlineData("2026-03-09T08:15:30Z")]
+    [InlineData("2026-03-09T08:15:30.123+02:00")]
+    [InlineData("2026-03-09T08:15:30.1234567Z")]
+    [InlineData("2025-02-29T00:00:00.000Z")] // no such day
+    [InlineData("2026-13-09T08:15:30.123Z")]
+    [InlineData("2026-03-09T24:15:30.123Z")]
+    [InlineData("2026-03-09X08:15:30.123Z")]
+    [InlineData("not a time")]
+    public void Stored_times_parse_as_the_general_parser_reads_them(string text)
+    {
+        var general = DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var instant)
+            ? instant.ToUniversalTime()
+            : (DateTimeOffset?)null;
+        Assert.Equal(general, ReportTime.ParseStored(text));
+        Assert.Equal(general?.Offset ?? TimeSpan.Zero, ReportTime.ParseStored(text)?.Offset ?? TimeSpan.Zero);
+    }
 }
