@@ -177,6 +177,10 @@ public sealed class Ingestor(LedgerDatabase ledger)
             {
                 LedgerDatabase.RollbackQuietly(connection);
             }
+
+            _storedBefore?.Dispose();
+            _callStoredBefore?.Dispose();
+            _storedBefore = _callStoredBefore = null;
         }
 
         return report;
@@ -245,22 +249,29 @@ public sealed class Ingestor(LedgerDatabase ledger)
     /// </summary>
     private bool TailContinuesEarlierSteps(long sourceId, ReadCheckpoint from, List<(AgentStep Step, byte[] Events)> tail, IReadOnlyList<string> unplacedToolResults)
     {
-        var c = ledger.Connection;
+        // One prepared statement per question for the whole pass, bound per id: a resumed tail
+        // asks once per step, and a command per question cost more than reading the tail.
+        _storedBefore ??= new SqliteStatement(ledger.Connection, "SELECT 1 FROM steps WHERE trace_key = ?1 AND source_id = ?2 AND first_line <= ?3;");
         foreach (var (step, _) in tail)
         {
-            if (LedgerDatabase.Scalar(c, "SELECT 1 FROM steps WHERE trace_key = $k AND source_id = $s AND first_line <= $l;",
-                    ("$k", step.TraceKey!), ("$s", sourceId), ("$l", from.LineNumber)) is not null)
+            if (_storedBefore.Exists(step.TraceKey!, sourceId, from.LineNumber))
             {
                 return true;
             }
         }
 
+        if (unplacedToolResults.Count == 0)
+        {
+            return false;
+        }
+
+        _callStoredBefore ??= new SqliteStatement(ledger.Connection, """
+            SELECT 1 FROM steps s JOIN tool_calls t ON t.step_id = s.id
+            WHERE t.tool_call_id = ?1 AND s.source_id = ?2 AND s.first_line <= ?3 LIMIT 1;
+            """);
         foreach (var toolCallId in unplacedToolResults.Distinct(StringComparer.Ordinal))
         {
-            if (LedgerDatabase.Scalar(c, """
-                    SELECT 1 FROM steps s JOIN tool_calls t ON t.step_id = s.id
-                    WHERE s.source_id = $s AND s.first_line <= $l AND t.tool_call_id = $t LIMIT 1;
-                    """, ("$s", sourceId), ("$l", from.LineNumber), ("$t", toolCallId)) is not null)
+            if (_callStoredBefore.Exists(toolCallId, sourceId, from.LineNumber))
             {
                 return true;
             }
@@ -268,6 +279,9 @@ public sealed class Ingestor(LedgerDatabase ledger)
 
         return false;
     }
+
+    private SqliteStatement? _storedBefore;
+    private SqliteStatement? _callStoredBefore;
 
     private Dictionary<string, StoredSource> LoadSources()
     {

@@ -105,6 +105,22 @@ internal sealed class SqliteStatement : IDisposable
         return false;
     }
 
+    /// <summary>Binds (text, integer, integer) to ?1..?3, and says whether the query has a row; the statement is reset for the next call.</summary>
+    public bool Exists(string first, long second, long third)
+    {
+        Bind(1, first);
+        Bind(2, second);
+        Bind(3, third);
+        try
+        {
+            return Step();
+        }
+        finally
+        {
+            _ = SqliteNative.sqlite3_reset(_handle);
+        }
+    }
+
     /// <summary>The rowid of the last row this connection inserted.</summary>
     public long LastInsertRowId => SqliteNative.sqlite3_last_insert_rowid(_dbHandle);
 
