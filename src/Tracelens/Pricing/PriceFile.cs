@@ -363,18 +363,23 @@ internal sealed class PriceFile
 
         private int Line(in Utf8JsonReader r) => LineAt((int)r.TokenStartIndex);
 
+        // Tokens are visited in file order, so the count continues from the last token (counting
+        // from the top for every property made parsing the price table quadratic).
+        private int _countedTo;
+        private int _linesBefore = 1;
+
         private int LineAt(int offset)
         {
-            var line = 1;
-            foreach (var b in utf8.AsSpan(0, Math.Min(offset, utf8.Length)))
+            offset = Math.Min(offset, utf8.Length);
+            if (offset < _countedTo)
             {
-                if (b == (byte)'\n')
-                {
-                    line++;
-                }
+                _countedTo = 0;
+                _linesBefore = 1;
             }
 
-            return line;
+            _linesBefore += utf8.AsSpan(_countedTo, offset - _countedTo).Count((byte)'\n');
+            _countedTo = offset;
+            return _linesBefore;
         }
 
         private PriceFileException Error(int line, string reason) => new(file.Path, line, reason);
