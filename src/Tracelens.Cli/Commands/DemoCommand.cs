@@ -1,6 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using Tracelens.Cli.Rendering;
+using Tracelens.Hotspots;
+using Tracelens.Ledger;
+using Tracelens.Pricing;
+using Tracelens.Reports;
 using Tracelens.Synth;
 
 namespace Tracelens.Cli.Commands;
@@ -54,7 +58,7 @@ public static class DemoCommand
             {
                 io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"Ground truth: all {check.Steps:N0} steps match the generator's totals per provider, model and day."));
-                return ExitCodes.Ok;
+                return Reports(io, folder, keep);
             }
 
             io.Out.WriteLine($"Ground truth: {differences.Count} differences from the generator's totals:");
@@ -77,5 +81,45 @@ public static class DemoCommand
                 Directory.Delete(folder, recursive: true);
             }
         }
+    }
+
+    /// <summary>
+    /// What the reports make of the same history: it goes into a ledger (in the demo folder, never
+    /// the user's), then the cost by model and where the input cost went, as `tracelens summary`
+    /// and `tracelens hotspots` print them (times in UTC, so the output is the same everywhere).
+    /// </summary>
+    private static int Reports(CliIo io, string folder, string? keep)
+    {
+        var ledgerPath = Path.Combine(folder, ".tracelens", "ledger.db");
+        using var ledger = LedgerDatabase.Open(ledgerPath);
+        new Ingestor(ledger).Run(io.Discovery(folder) with { ClaudeConfigDirs = null, CodexHome = null, XdgDataHome = null });
+        var prices = PriceBook.Embedded;
+        var context = new ReportContext(io, "demo", new ReportFilter { TimeZone = TimeZoneInfo.Utc }, new UsageReports(ledger, prices), Json: false, ledger, prices);
+        var all = LedgerStatus.Read(ledger).Tables.Single(t => t.Table == "steps").Rows;
+        var counted = context.Reports.Usage(context.Filter, UsageGrouping.Model).Total.Steps;
+        io.Out.WriteLine();
+        io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Reports count each API response once: {counted:N0} of the {all:N0} steps ({all - counted:N0} are replayed copies, as a resumed session repeats its history)."));
+        io.Out.WriteLine();
+        io.Out.WriteLine("Where the money went (`tracelens summary`, at the built-in list prices):");
+        var code = SummaryCommand.Run(context, UsageGrouping.Model);
+        if (code != ExitCodes.Ok)
+        {
+            return code;
+        }
+
+        io.Out.WriteLine();
+        io.Out.WriteLine("Which tool results cost the most input (`tracelens hotspots --group-by file --limit 5`):");
+        code = HotspotsCommand.Run(context, HotspotRank.Cost, HotspotDimension.File, limit: 5);
+        if (code != ExitCodes.Ok)
+        {
+            return code;
+        }
+
+        io.Out.WriteLine();
+        io.Out.WriteLine(keep is null
+            ? "Next: `tracelens summary`, `tracelens hotspots` and `tracelens serve` (a dashboard in your browser) on your own logs; `tracelens demo --keep DIR` keeps this history to explore."
+            : $"Next: `tracelens serve --no-ingest --ledger {ledgerPath}` shows this history in your browser; `tracelens summary` and `tracelens hotspots` read your own logs.");
+        return ExitCodes.Ok;
     }
 }

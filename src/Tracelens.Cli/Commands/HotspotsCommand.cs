@@ -67,7 +67,7 @@ public static class HotspotsCommand
     /// <summary>The dimension's name as <c>--group-by</c> takes it.</summary>
     public static string Name(HotspotDimension d) => HotspotJson.Name(d);
 
-    private static int Run(ReportContext ctx, HotspotRank rank, HotspotDimension? only, int limit)
+    public static int Run(ReportContext ctx, HotspotRank rank, HotspotDimension? only, int limit)
     {
         var report = new HotspotAnalysis(ctx.Ledger, ctx.Prices, ctx.Io.Home).Attribute(ctx.Filter, rank);
         WarnUnpriced(ctx.Io, ctx.Verb, report.UnpricedModels, report.UnpricedSteps);

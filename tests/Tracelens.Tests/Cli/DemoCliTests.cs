@@ -24,6 +24,8 @@ public sealed class DemoCliTests : IDisposable
         Assert.Contains("steps match the generator's totals", r.Stdout, StringComparison.Ordinal);
         Snapshot.Match(Normalize(r.Render()), "Cli", "demo.txt");
         Assert.Subset(before, DemoFolders()); // the generated history is removed afterwards
+        Assert.False(Directory.Exists(Path.Combine(_home, ".tracelens")), "the demo must not create or touch the user's ledger");
+        Assert.Contains("Where the money went", r.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -34,6 +36,9 @@ public sealed class DemoCliTests : IDisposable
         Assert.Equal(0, r.ExitCode);
         Assert.True(File.Exists(Path.Combine(kept, "ground_truth.json")));
         Assert.True(new FileInfo(Path.Combine(kept, "steps.jsonl")).Length > 0);
+        var ledger = Path.Combine(kept, ".tracelens", "ledger.db");
+        Assert.True(File.Exists(ledger));
+        Assert.Contains($"tracelens serve --no-ingest --ledger {ledger}", r.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
