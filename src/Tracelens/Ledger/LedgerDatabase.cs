@@ -69,7 +69,7 @@ public sealed class LedgerDatabase : IDisposable
         catch (SqliteException e)
         {
             connection.Dispose();
-            throw new LedgerException($"{full}: cannot open the ledger: {e.Message}", e);
+            throw new LedgerException($"{full}: cannot open the ledger: {e.Message}{WhyNotWritable(full)}", e);
         }
         catch
         {
@@ -94,6 +94,35 @@ public sealed class LedgerDatabase : IDisposable
         PRAGMA foreign_keys = ON;
         PRAGMA cache_size = -65536;
         """);
+
+    /// <summary>
+    /// SQLite says only "unable to open database file"; what the file system says about writing the
+    /// ledger or its folder (a read-only mount, a permission) is what the user can act on.
+    /// </summary>
+    private static string WhyNotWritable(string path)
+    {
+        try
+        {
+            if (File.Exists(path))
+            {
+                using (File.Open(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite))
+                {
+                }
+            }
+
+            // The write-ahead log and its index are created beside the ledger.
+            var probe = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(path)!, $".tracelens-write-probe-{Environment.ProcessId}");
+            using (File.Create(probe, 1, FileOptions.DeleteOnClose))
+            {
+            }
+
+            return string.Empty;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $" (the ledger or its folder cannot be written: {e.Message})";
+        }
+    }
 
     /// <summary>The schema version stored in the file (SQLite's user_version).</summary>
     public int SchemaVersion => Convert.ToInt32(Scalar(Connection, "PRAGMA user_version;"), CultureInfo.InvariantCulture);

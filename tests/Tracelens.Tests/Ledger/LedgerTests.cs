@@ -113,6 +113,36 @@ public sealed class LedgerTests : IDisposable
         Assert.Equal(expected, Scalar(done, "SELECT count(*) FROM steps WHERE source_id IN (SELECT id FROM sources WHERE path LIKE '%/large/%');"));
     }
 
+    [SmallFileSystemFact]
+    public void A_read_only_home_fails_with_exit_4_naming_the_ledger_and_changes_nothing()
+    {
+        var first = Path.Combine(_dir, "first");
+        SyntheticHistory.Generate(new SynthOptions { OutputDirectory = first, Seed = 45, TargetBytes = 300_000 });
+        var more = Path.Combine(_dir, "more");
+        SyntheticHistory.Generate(new SynthOptions { OutputDirectory = more, Seed = 46, TargetBytes = 300_000 });
+        using var disk = new SmallFileSystem(megabytes: 64);
+        var home = Path.Combine(disk.Root, "home");
+        var runner = new CliRunner { Home = home };
+        runner.Env["TRACELENS_HOME"] = Path.Combine(home, ".tracelens");
+        Assert.Equal(0, runner.Run("ingest", "--home", first).ExitCode);
+        var ledger = Path.Combine(home, ".tracelens", "ledger.db");
+        var before = File.ReadAllBytes(ledger);
+
+        disk.ReadOnly(true);
+        try
+        {
+            var r = runner.Run("ingest", "--home", more);
+            Assert.Equal(4, r.ExitCode);
+            Assert.StartsWith($"tracelens: {ledger}: ", r.Stderr, StringComparison.Ordinal);
+            Assert.True(r.Stderr.Contains("cannot be written: Read-only file system", StringComparison.Ordinal), r.Stderr);
+            Assert.Equal(before, File.ReadAllBytes(ledger));
+        }
+        finally
+        {
+            disk.ReadOnly(false);
+        }
+    }
+
     [Fact]
     public void A_ledger_from_a_newer_tracelens_is_refused()
     {

@@ -29,6 +29,13 @@ public sealed class SmallFileSystem : IDisposable
         Assert.True(code == 0, $"remount failed: {error}");
     }
 
+    /// <summary>Makes the file system read-only (or writable again); the files stay.</summary>
+    public void ReadOnly(bool readOnly)
+    {
+        var (code, error) = Run("mount", "-o", readOnly ? "remount,ro" : "remount,rw", Root);
+        Assert.True(code == 0, $"remount failed: {error}");
+    }
+
     public void Dispose()
     {
         Run("umount", "-l", Root);
