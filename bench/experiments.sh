@@ -3,8 +3,7 @@
 # dataset (357K steps), reading the trace itself (Tracelens's "import" for an experiment run is
 # reading the file; TraceLab first loads it into DuckDB, 19 s, peers.md).
 #   bench/experiments.sh [ROWS=357000] [RUNS=3]
-# The trace is the generated 1.1 GB history's `collect -o` output, repeated with renamed
-# sessions until it holds ROWS rows (every row keeps a distinct trace_key), cut to exactly ROWS.
+# The trace is built from the project's generated history (bench/trace.sh), exactly ROWS rows.
 # Times, medians of RUNS (wall, peak RSS):
 #   experiments run --all -i TRACE --no-png   CSVs, tables and SVG figures
 #   experiments run --all -i TRACE            the same plus the PNGs (librsvg) with their sidecars
@@ -13,26 +12,11 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 rows="${1:-357000}"
 runs="${2:-3}"
-home="$PWD/.bench/history-1100mb"
 trace="$PWD/.bench/trace-${rows}rows.jsonl"
 ./tracelens --version >/dev/null
-if [ ! -f "$home/ground_truth.json" ]; then
-  rm -rf "$home"
-  ./tracelens synth --out "$home" --size-mb 1100 --seed 1 >&2
-fi
-if [ ! -f "$trace" ]; then
-  base=$(mktemp)
-  ./tracelens collect --home "$home" -o "$base" > /dev/null
-  : > "$trace.tmp"
-  copy=0
-  while [ "$(wc -l < "$trace.tmp")" -lt "$rows" ]; do
-    copy=$((copy + 1))
-    sed -e "s/\"session_id\":\"\(claude\|codex\):/\"session_id\":\"\1:c${copy}-/" \
-        -e "s/\"trace_key\":\"\(claude\|codex\):\(claude\|codex\):/\"trace_key\":\"\1:\2:c${copy}-/" "$base" >> "$trace.tmp"
-  done
-  head -n "$rows" "$trace.tmp" > "$trace"
-  rm -f "$trace.tmp" "$base"
-fi
+# shellcheck source=bench/trace.sh
+. bench/trace.sh
+generated_trace "$trace" --rows "$rows"
 echo "trace: $(( $(stat -c %s "$trace") / 1000000 )) MB, $(wc -l < "$trace") rows; $(nproc) cores; load: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
 work=$(mktemp -d)

@@ -3,32 +3,16 @@
 # public 357K-step dataset; TraceLab's own DuckDB load of it takes 19 s, peers.md), then
 # `export --format tracelab` of the same ledger, checked byte for byte against the input.
 #   bench/import.sh [TARGET_MB=650] [RUNS=3]
-# The trace is built from the project's generated history: `collect -o` of .bench/history-1100mb,
-# repeated with renamed sessions until it reaches TARGET_MB (every row keeps a distinct trace_key).
+# The trace is built from the project's generated history (bench/trace.sh).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 target_mb="${1:-650}"
 runs="${2:-3}"
-home="$PWD/.bench/history-1100mb"
 trace="$PWD/.bench/trace-${target_mb}mb.jsonl"
 ./tracelens --version >/dev/null
-if [ ! -f "$home/ground_truth.json" ]; then
-  rm -rf "$home"
-  ./tracelens synth --out "$home" --size-mb 1100 --seed 1 >&2
-fi
-if [ ! -f "$trace" ]; then
-  base=$(mktemp)
-  ./tracelens collect --home "$home" -o "$base" >&2
-  : > "$trace.tmp"
-  copy=0
-  while [ "$(stat -c %s "$trace.tmp")" -lt $((target_mb * 1000000)) ]; do
-    copy=$((copy + 1))
-    sed -e "s/\"session_id\":\"\(claude\|codex\):/\"session_id\":\"\1:c${copy}-/" \
-        -e "s/\"trace_key\":\"\(claude\|codex\):\(claude\|codex\):/\"trace_key\":\"\1:\2:c${copy}-/" "$base" >> "$trace.tmp"
-  done
-  mv "$trace.tmp" "$trace"
-  rm -f "$base"
-fi
+# shellcheck source=bench/trace.sh
+. bench/trace.sh
+generated_trace "$trace" --mb "$target_mb"
 rows=$(wc -l < "$trace")
 bytes=$(stat -c %s "$trace")
 echo "trace: $((bytes / 1000000)) MB, ${rows} rows; $(nproc) cores; load: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
