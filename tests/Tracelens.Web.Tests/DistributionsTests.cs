@@ -264,6 +264,78 @@ public sealed class DistributionsTests : IDisposable
     }
 
     [Fact]
+    public async Task Generation_time_and_human_wait_follow_the_spec_definitions_over_the_timing_events()
+    {
+        // Recomputed from the timing_events view (spec §7), one session at a time in round order.
+        var generation = new Dictionary<string, List<double>>(StringComparer.Ordinal);
+        var waits = new Dictionary<string, List<double>>(StringComparer.Ordinal);
+        using (var connection = new SqliteConnection($"Data Source={_fixture.LedgerPath};Mode=ReadOnly"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                SELECT s.id, s.session_id, s.provider, e.event_type, e.timestamp
+                FROM counted_steps s LEFT JOIN timing_events e ON e.step_id = s.id AND e.timestamp IS NOT NULL
+                ORDER BY s.session_id, s.round_index, e.event_index
+                """;
+            using var r = command.ExecuteReader();
+            var rows = new List<(long Step, string Session, string Provider, string? Type, DateTimeOffset? At)>();
+            while (r.Read())
+            {
+                rows.Add((r.GetInt64(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3),
+                    r.IsDBNull(4) ? null : DateTimeOffset.Parse(r.GetString(4), CultureInfo.InvariantCulture)));
+            }
+
+            var carried = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+            foreach (var step in rows.GroupBy(x => x.Step))
+            {
+                var (session, provider) = (step.First().Session, step.First().Provider);
+                var events = step.Where(x => x.At is not null).Select(x => (Type: x.Type!, At: x.At!.Value)).ToList();
+                var outputs = events.Where(x => x.Type is "reasoning" or "text" or "tool_call").Select(x => x.At).ToList();
+                var inputs = outputs.Count == 0 ? [] : events.Where(x => x.Type is "user_message" or "tool_result" && x.At <= outputs.Min()).Select(x => x.At).ToList();
+                if (inputs.Count > 0 && (outputs.Max() - inputs.Max()).TotalSeconds is var span && span > 0)
+                {
+                    (generation.TryGetValue(provider, out var g) ? g : generation[provider] = []).Add(span);
+                }
+
+                DateTimeOffset? previous = carried.TryGetValue(session, out var c) ? c : null;
+                foreach (var e in events.OrderBy(x => x.At))
+                {
+                    if (e.Type == "user_message" && previous is { } before)
+                    {
+                        (waits.TryGetValue(provider, out var w) ? w : waits[provider] = []).Add((e.At - before).TotalSeconds);
+                    }
+
+                    previous = e.At;
+                }
+
+                if (events.Count > 0)
+                {
+                    carried[session] = events.Max(x => x.At);
+                }
+            }
+        }
+
+        var root = await Distributions();
+        var generationCdfs = ByProvider(root.GetProperty("generation_time_cdf").GetProperty("providers"));
+        Assert.Equal(generation.Keys.Order(), generationCdfs.Keys.Order());
+        foreach (var (provider, spans) in generation)
+        {
+            Assert.Equal(spans.Count, generationCdfs[provider].GetProperty("count").GetInt64());
+            Assert.Equal(spans.Max(), generationCdfs[provider].GetProperty("points").EnumerateArray().Last()[0].GetDouble(), 5);
+        }
+
+        var waitCdfs = ByProvider(root.GetProperty("human_input_wait").GetProperty("providers"));
+        Assert.Equal(waits.Keys.Order(), waitCdfs.Keys.Order());
+        foreach (var (provider, all) in waits)
+        {
+            Assert.Equal(all.Count(w => w > 0), waitCdfs[provider].GetProperty("count").GetInt64());
+            Assert.Equal(all.Count(w => w <= 0), waitCdfs[provider].GetProperty("excluded").GetInt64());
+            Assert.Equal(all.Where(w => w > 0).Min(), waitCdfs[provider].GetProperty("points")[0][0].GetDouble(), 5);
+        }
+    }
+
+    [Fact]
     public async Task The_provider_filter_narrows_every_distribution()
     {
         var root = await Distributions("?provider=codex");

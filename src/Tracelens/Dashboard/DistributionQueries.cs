@@ -214,6 +214,7 @@ public sealed class DistributionQueries(LedgerDatabase ledger)
     /// <summary>
     /// Human input waits (spec §7, current provider-agnostic definition): in time order, each user
     /// message waits from the previous event of any type in its session, carried across steps.
+    /// Every such wait is returned, ≤ 0 included; only those &gt; 0 enter the distribution.
     /// </summary>
     private static List<double> HumanWaits(string session, List<(EventKind Kind, bool IsUserMessage, DateTimeOffset At)> events, Dictionary<string, DateTimeOffset> lastEventBySession)
     {
@@ -223,9 +224,10 @@ public sealed class DistributionQueries(LedgerDatabase ledger)
         // OrderBy is stable, as the definition asks for events with the same timestamp.
         foreach (var e in events.OrderBy(e => e.At))
         {
-            if (e.IsUserMessage && previous is { } before && (e.At - before).TotalSeconds is var wait && wait > 0)
+            // Waits ≤ 0 are kept here so the CDF can count them as excluded (it keeps only > 0).
+            if (e.IsUserMessage && previous is { } before)
             {
-                waits.Add(wait);
+                waits.Add((e.At - before).TotalSeconds);
             }
 
             previous = e.At;
