@@ -87,6 +87,13 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output) : IAsyncLife
         return new UsageReports(ledger, PriceBook.Embedded).Usage(new ReportFilter(), UsageGrouping.Model).Total;
     }
 
+    /// <summary>The Distributions page's charts, in page order (TraceLab spec §10.2).</summary>
+    private static readonly string[] DistributionCharts =
+    [
+        "tool_latency_distribution", "tool_latency_by_category", "tool_call_counts", "prefix_append_scatter",
+        "output_tokens", "generation_time_cdf", "cache_hit_ratio", "human_input_wait",
+    ];
+
     private ChromeDriver Driver => _driver ?? throw new InvalidOperationException("no browser");
 
     /// <summary>Waits until the page says it drew <paramref name="view"/> (body[data-ready]).</summary>
@@ -174,6 +181,32 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output) : IAsyncLife
         Assert.Contains("by raw output bytes", Driver.FindElement(By.CssSelector("[data-table='files'] h2")).Text, StringComparison.Ordinal);
         Assert.NotEmpty(Driver.FindElements(By.CssSelector(".hotspot-row")));
         Screenshot("hotspots-bytes", 1600);
+
+        // Distributions: the eight charts are drawn (a canvas each, no "no data" placeholder, no error).
+        Driver.FindElement(By.CssSelector(".tabs a[data-tab='distributions']")).Click();
+        WaitReady("distributions");
+        Assert.Contains("active", Driver.FindElement(By.CssSelector(".tabs a[data-tab='distributions']")).GetAttribute("class") ?? string.Empty, StringComparison.Ordinal);
+        var distributions = Driver.FindElements(By.CssSelector("[data-chart]"));
+        Assert.Equal(DistributionCharts, distributions.Select(c => c.GetAttribute("data-chart")));
+        foreach (var chart in distributions)
+        {
+            var canvas = chart.FindElements(By.CssSelector("canvas, svg"));
+            Assert.True(canvas.Count > 0 && canvas[0].Size.Height > 200, chart.GetAttribute("data-chart") + " is drawn");
+            Assert.Null(chart.GetAttribute("data-empty"));
+        }
+
+        Assert.Empty(Driver.FindElements(By.CssSelector("#view .error")));
+        Screenshot("distributions", 2150);
+
+        // A filter with nothing in it: every chart says so instead of drawing empty axes.
+        Driver.FindElement(By.CssSelector("#provider option[value='opencode']")).Click();
+        new WebDriverWait(Driver, TimeSpan.FromSeconds(20)).Until(d => d.FindElements(By.CssSelector("[data-chart][data-empty='true']")).Count == DistributionCharts.Length);
+        Assert.Empty(Driver.FindElements(By.CssSelector("[data-chart] canvas")));
+        Assert.All(Driver.FindElements(By.CssSelector("[data-chart]")), c => Assert.Equal("No data for these filters.", c.Text));
+        Screenshot("distributions-empty", 1200);
+        Driver.FindElement(By.CssSelector("#provider option[value='']")).Click();
+        WaitReady("distributions"); // the redraw for "All" finishes before the next page opens
+        Assert.Equal(DistributionCharts.Length, Driver.FindElements(By.CssSelector("[data-chart] canvas")).Count);
 
         Open("#/experiments/prefix_cache%2Fcache_hit_ratio", "experiments");
         Assert.Contains("prefix_cache/cache_hit_ratio", Driver.FindElement(By.Id("readme")).Text, StringComparison.Ordinal);

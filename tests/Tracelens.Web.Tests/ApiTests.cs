@@ -152,6 +152,7 @@ public sealed class ApiTests : IDisposable
     [InlineData("hotspots-cost.json", "/api/hotspots?limit=3")]
     [InlineData("hotspots-bytes.json", "/api/hotspots?rank-by=bytes&limit=3")]
     [InlineData("experiments.json", "/api/experiments")]
+    [InlineData("distributions.json", "/api/distributions")]
     public async Task Api_documents_match_their_goldens(string golden, string path) => Snapshot.Match(await Get(path), golden);
 
     [Fact]

@@ -36,6 +36,8 @@ public static class ApiEndpoints
         }));
         api.MapGet("/overview", (HttpContext http) => Run(http, (ledger, prices, filter) =>
             ReportJson.Document(j => DashboardJson.WriteOverview(j, new DashboardQueries(ledger, prices).Overview(filter)))));
+        api.MapGet("/distributions", (HttpContext http) => Run(http, (ledger, _, filter) =>
+            ReportJson.Document(j => DistributionsJson.Write(j, new DistributionQueries(ledger).Distributions(filter)))));
         api.MapGet("/sessions", (HttpContext http) => Run(http, (ledger, prices, filter) =>
         {
             var query = http.Request.Query;

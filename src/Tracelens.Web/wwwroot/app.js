@@ -448,6 +448,175 @@ async function renderExperiments(selected) {
   ready("experiments");
 }
 
+// ---------- Distributions ----------
+
+/** Milliseconds as the axes show them: "120 ms", "4.2 s", "3 min", "2 h". */
+function ms(v) {
+  if (v === null || v === undefined) return "–";
+  if (v < 1000) return `${+v.toPrecision(3)} ms`;
+  return secs(v / 1000);
+}
+
+/** Seconds as the axes show them: "0.5 s", "42 s", "3.5 min", "2 h", "1.5 d". */
+function secs(v) {
+  if (v === null || v === undefined) return "–";
+  if (v < 60) return `${+v.toPrecision(3)} s`;
+  if (v < 3600) return `${+(v / 60).toPrecision(3)} min`;
+  if (v < 86400) return `${+(v / 3600).toPrecision(3)} h`;
+  return `${+(v / 86400).toPrecision(3)} d`;
+}
+
+function providerColor(p) { return COLORS[p] || "#999"; }
+
+/** What every distribution chart shares: a save-as-image button, quiet axes, providers' legend on top. */
+function distOption(name, option) {
+  return Object.assign({
+    toolbox: { right: 4, top: 0, feature: { saveAsImage: { title: "Save as image", name: "tracelens-" + name, pixelRatio: 2 } } },
+    tooltip: { trigger: "item" },
+  }, option);
+}
+
+const axisName = (name, gap) => ({ name, nameLocation: "middle", nameGap: gap, nameTextStyle: { color: "#667085" } });
+const quietAxis = { axisLabel: { color: "#667085" }, splitLine: { lineStyle: { color: "#eef0f3" } } };
+
+/** A CDF per provider: y as a share, x on a log or linear axis in the data's unit. */
+function cdfOption(name, doc, logX, format, unitLabel) {
+  return distOption(name, {
+    legend: { top: 0, left: 0 },
+    grid: { top: 34, left: 56, right: 24, bottom: 52 },
+    tooltip: { trigger: "axis", formatter: ps => ps.map(p => `<span style="color:${p.color}">●</span> ${esc(p.seriesName)}: ${pct(p.data[1])} ≤ ${esc(format(p.data[0]))}`).join("<br>") },
+    xAxis: Object.assign({ type: logX ? "log" : "value", ...axisName(unitLabel, 30), axisLabel: { color: "#667085", formatter: v => format(v), hideOverlap: true }, splitLine: { lineStyle: { color: "#eef0f3" } } }, logX ? {} : { min: 0 }),
+    yAxis: { type: "value", min: 0, max: 1, ...quietAxis, ...axisName("share of observations", 42), axisLabel: { color: "#667085", formatter: v => Math.round(v * 100) + "%" } },
+    series: doc.providers.map(p => ({
+      name: `${p.provider} (n=${count(p.count)}, p50 ${format(p.median)})`, type: "line", step: false, showSymbol: false,
+      data: p.points, lineStyle: { width: 2 }, itemStyle: { color: providerColor(p.provider) },
+    })),
+  });
+}
+
+const DISTRIBUTIONS = [
+  {
+    id: "tool_latency_distribution", title: "Tool latency", sub: "CDF per provider · log x · ms",
+    definition: "Effective latency of each tool call (internal if recorded, else result − call), calls with latency > 0; 56 log-spaced points.",
+    empty: d => d.tool_latency_distribution.providers.length === 0,
+    option: d => cdfOption("tool_latency_distribution", d.tool_latency_distribution, true, ms, "latency (log scale)"),
+  },
+  {
+    id: "tool_latency_by_category", title: "Tool latency by category", sub: "box plot · log y · ms",
+    definition: "Box p25–p75 with median, whiskers p5–p95; category = first substring match on the tool name (README).",
+    empty: d => d.tool_latency_by_category.categories.length === 0,
+    option: d => {
+      const cats = d.tool_latency_by_category.categories;
+      return distOption("tool_latency_by_category", {
+        grid: { top: 30, left: 84, right: 20, bottom: 44 },
+        tooltip: { trigger: "item", formatter: p => { const c = cats[p.dataIndex]; return `<b>${esc(c.category)}</b> · ${count(c.calls)} calls<br>p95 ${ms(c.p95)}<br>p75 ${ms(c.p75)}<br>median ${ms(c.median)}<br>p25 ${ms(c.p25)}<br>p5 ${ms(c.p5)}`; } },
+        xAxis: { type: "category", data: cats.map(c => `${c.category}\n${count(c.calls)} ${c.calls === 1 ? "call" : "calls"}`), axisLabel: { color: "#1d2433", interval: 0, fontSize: 11, lineHeight: 15, margin: 10 } },
+        yAxis: { type: "log", ...quietAxis, ...axisName("latency (log scale)", 66), axisLabel: { color: "#667085", formatter: v => ms(v) } },
+        series: [{ type: "boxplot", data: cats.map(c => [c.p5, c.p25, c.median, c.p75, c.p95]), itemStyle: { color: "#e8effc", borderColor: COLORS.codex }, boxWidth: ["30%", "60%"] }],
+      });
+    },
+  },
+  {
+    id: "tool_call_counts", title: "Tool call counts", sub: "top 14 tools · calls",
+    definition: "Calls per tool name over all providers (errors in red); the 14 most-called tools.",
+    empty: d => d.tool_call_counts.top.length === 0,
+    option: d => {
+      const top = d.tool_call_counts.top.slice().reverse();
+      return distOption("tool_call_counts", {
+        legend: { top: 0, left: 0, data: ["Calls", "Errors"] },
+        tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+        // Room for the longest tool name (ECharts does not measure category labels for the grid).
+        grid: { top: 30, left: 16 + 7 * Math.max(...top.map(t => t.tool.length)), right: 56, bottom: 40 },
+        xAxis: { type: "value", ...quietAxis, ...axisName(`calls (${count(d.tool_call_counts.total_calls)} in all, ${count(d.tool_call_counts.distinct_tools)} tools)`, 26) },
+        yAxis: { type: "category", data: top.map(t => t.tool), axisLabel: { color: "#1d2433" } },
+        series: [
+          { name: "Calls", type: "bar", data: top.map(t => t.calls), itemStyle: { color: COLORS.codex }, barMaxWidth: 16, label: { show: true, position: "right", color: "#1d2433", formatter: p => count(p.value) } },
+          { name: "Errors", type: "bar", data: top.map(t => t.errors), itemStyle: { color: "#c2410c" }, barMaxWidth: 16, barGap: "-100%" },
+        ],
+      });
+    },
+  },
+  {
+    id: "prefix_append_scatter", title: "Cached prefix vs. appended input", sub: "per step · log/log · tokens",
+    definition: "Steps with prefix > 0 and append > 0; every ⌈n/700⌉-th step per provider is drawn.",
+    empty: d => d.prefix_append_scatter.providers.every(p => p.points.length === 0),
+    option: d => distOption("prefix_append_scatter", {
+      legend: { top: 0, left: 0 },
+      grid: { top: 34, left: 64, right: 24, bottom: 52 },
+      tooltip: { trigger: "item", formatter: p => `${esc(p.seriesName)}<br>prefix ${count(p.data[0])} · append ${count(p.data[1])}` },
+      xAxis: { type: "log", ...quietAxis, ...axisName("cached prefix tokens (log)", 30), axisLabel: { color: "#667085", formatter: v => mag(v) } },
+      yAxis: { type: "log", ...quietAxis, ...axisName("appended tokens (log)", 48), axisLabel: { color: "#667085", formatter: v => mag(v) } },
+      series: d.prefix_append_scatter.providers.map(p => ({
+        name: `${p.provider} (${count(p.points.length)} of ${count(p.eligible_steps)})`, type: "scatter", symbolSize: 5,
+        data: p.points, itemStyle: { color: providerColor(p.provider), opacity: 0.55 },
+      })),
+    }),
+  },
+  {
+    id: "output_tokens", title: "Output tokens per step", sub: "frequency polygon · 14 log bins · tokens",
+    definition: "Steps per log bin between the p1 and p99 of all providers' output (steps with output > 0).",
+    empty: d => d.output_tokens.edges.length === 0,
+    option: d => {
+      const e = d.output_tokens.edges;
+      const centres = e.slice(1).map((hi, i) => Math.sqrt(e[i] * hi));
+      return distOption("output_tokens", {
+        legend: { top: 0, left: 0 },
+        grid: { top: 34, left: 56, right: 24, bottom: 52 },
+        tooltip: { trigger: "axis", formatter: ps => `${count(e[ps[0].dataIndex])}–${count(e[ps[0].dataIndex + 1])} tokens<br>` + ps.map(p => `<span style="color:${p.color}">●</span> ${esc(p.seriesName)}: ${count(p.data[1])} steps`).join("<br>") },
+        xAxis: { type: "log", min: e[0], max: e[e.length - 1], ...quietAxis, ...axisName("output tokens (log)", 30), axisLabel: { color: "#667085", formatter: v => mag(v), hideOverlap: true } },
+        yAxis: { type: "value", minInterval: 1, ...quietAxis, ...axisName("steps", 38) },
+        series: d.output_tokens.providers.map(p => ({
+          name: `${p.provider} (n=${count(p.eligible_steps)})`, type: "line", symbolSize: 5,
+          data: p.counts.map((c, i) => [centres[i], c]), itemStyle: { color: providerColor(p.provider) }, lineStyle: { width: 2 },
+        })),
+      });
+    },
+  },
+  {
+    id: "generation_time_cdf", title: "Generation time", sub: "CDF per provider · seconds",
+    definition: "Per step: latest input at or before the first model output → last model output (> 0 s); 56 even points.",
+    empty: d => d.generation_time_cdf.providers.length === 0,
+    option: d => cdfOption("generation_time_cdf", d.generation_time_cdf, false, secs, "observable generation time"),
+  },
+  {
+    id: "cache_hit_ratio", title: "Prefix cache hit ratio", sub: "share of steps per band",
+    definition: "Per step prefix ÷ (prefix + append), steps with any input; bars = share of the provider's steps.",
+    empty: d => d.cache_hit_ratio.providers.length === 0,
+    option: d => distOption("cache_hit_ratio", {
+      legend: { top: 0, left: 0 },
+      grid: { top: 34, left: 56, right: 24, bottom: 52 },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, formatter: ps => `${esc(ps[0].name)} hit<br>` + ps.map(p => { const pr = d.cache_hit_ratio.providers[p.seriesIndex]; return `<span style="color:${p.color}">●</span> ${esc(pr.provider)}: ${pct(p.value)} (${count(pr.counts[p.dataIndex])} steps)`; }).join("<br>") },
+      xAxis: { type: "category", data: d.cache_hit_ratio.bands, ...axisName("prefix hit ratio", 30), axisLabel: { color: "#1d2433" } },
+      yAxis: { type: "value", ...quietAxis, ...axisName("share of steps", 42), axisLabel: { color: "#667085", formatter: v => Math.round(v * 100) + "%" } },
+      series: d.cache_hit_ratio.providers.map(p => ({
+        name: `${p.provider} (n=${count(p.eligible_steps)})`, type: "bar", barMaxWidth: 28,
+        data: p.counts.map(c => p.eligible_steps ? c / p.eligible_steps : 0), itemStyle: { color: providerColor(p.provider) },
+      })),
+    }),
+  },
+  {
+    id: "human_input_wait", title: "Human input wait", sub: "CDF per provider · log x · seconds",
+    definition: "Each user message's gap from the session's previous event of any type (> 0 s); 56 log-spaced points.",
+    empty: d => d.human_input_wait.providers.length === 0,
+    option: d => cdfOption("human_input_wait", d.human_input_wait, true, secs, "wait (log scale)"),
+  },
+];
+
+async function renderDistributions() {
+  const d = await api("distributions");
+  const cards = DISTRIBUTIONS.map(spec => {
+    const empty = spec.empty(d);
+    const body = empty
+      ? h("div", { class: "chart no-data", id: spec.id, "data-chart": spec.id, "data-empty": "true" }, "No data for these filters.")
+      : h("div", { class: "chart", id: spec.id, "data-chart": spec.id });
+    return { spec, empty, body, card: h("section", { class: "card dist" }, h("h2", {}, spec.title, h("span", { class: "sub" }, spec.sub)), body, h("p", { class: "definition" }, spec.definition)) };
+  });
+  show(h("p", { class: "muted" }, "The distributions of TraceLab spec §10.2, exact over every counted step and tool call in the filter. Definitions: src/Tracelens.Web/README.md."),
+    h("section", { class: "grid dists" }, cards.map(c => c.card)));
+  for (const c of cards) if (!c.empty) chart(c.body, c.spec.option(d));
+  ready("distributions");
+}
+
 // ---------- Upload ----------
 
 function renderUpload() {
@@ -494,6 +663,7 @@ async function route() {
     if (page === "sessions" && id) await renderSession(id);
     else if (page === "sessions") await renderSessions();
     else if (page === "hotspots") await renderHotspots();
+    else if (page === "distributions") await renderDistributions();
     else if (page === "experiments") await renderExperiments(id);
     else if (page === "upload") renderUpload();
     else await renderOverview();
