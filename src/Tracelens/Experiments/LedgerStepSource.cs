@@ -13,16 +13,11 @@ public sealed class LedgerStepSource(LedgerDatabase ledger, Func<AgentStep, bool
     public LoadedSteps Load()
     {
         var steps = new List<AgentStep>();
-        foreach (var step in new LedgerReader(ledger).Steps())
+        // Experiments never read tool inputs: leaving them in the ledger keeps the read short and the steps small.
+        foreach (var step in new LedgerReader(ledger).Steps(toolInputs: false))
         {
             if (filter is null || filter(step))
             {
-                // Experiments never read tool inputs: dropping them keeps a large ledger's steps small.
-                foreach (var tool in step.Tools)
-                {
-                    tool.InputPythonJson = [];
-                }
-
                 steps.Add(step);
             }
         }

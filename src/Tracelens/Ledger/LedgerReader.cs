@@ -10,7 +10,11 @@ namespace Tracelens.Ledger;
 /// </summary>
 public sealed class LedgerReader(LedgerDatabase ledger)
 {
-    public IEnumerable<AgentStep> Steps()
+    /// <param name="toolInputs">
+    /// Read each tool call's input JSON (export needs it); without, <see cref="ToolCall.InputPythonJson"/>
+    /// is empty and the largest column of the ledger is never read (experiments never look at it).
+    /// </param>
+    public IEnumerable<AgentStep> Steps(bool toolInputs = true)
     {
         var c = ledger.Connection;
         using var stepsCommand = new SqliteCommand("""
@@ -81,14 +85,14 @@ public sealed class LedgerReader(LedgerDatabase ledger)
             batch.Add((r.GetInt64(0), step));
             if (batch.Count == BatchSize)
             {
-                foreach (var done in Complete(batch))
+                foreach (var done in Complete(batch, toolInputs))
                 {
                     yield return done;
                 }
             }
         }
 
-        foreach (var done in Complete(batch))
+        foreach (var done in Complete(batch, toolInputs))
         {
             yield return done;
         }
@@ -97,7 +101,7 @@ public sealed class LedgerReader(LedgerDatabase ledger)
     private const int BatchSize = 2048;
 
     /// <summary>Attaches tools and events to a batch of steps, returns them in order and empties the batch.</summary>
-    private List<AgentStep> Complete(List<(long Id, AgentStep Step)> batch)
+    private List<AgentStep> Complete(List<(long Id, AgentStep Step)> batch, bool toolInputs)
     {
         if (batch.Count == 0)
         {
@@ -113,7 +117,7 @@ public sealed class LedgerReader(LedgerDatabase ledger)
         // Ids are integers read from the ledger, so inlining them is safe; SQLite caps bound parameters.
         var ids = string.Join(",", batch.Select(b => b.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         using (var tools = new SqliteCommand($"""
-            SELECT step_id, tool_index, tool_name, tool_call_id, emitted_at, result_at, input_json, input_chars, result_chars, output_bytes,
+            SELECT step_id, tool_index, tool_name, tool_call_id, emitted_at, result_at, {(toolInputs ? "input_json" : "x''")}, input_chars, result_chars, output_bytes,
                    output_truncated, tool_wall_latency_ms, tool_internal_latency_ms, is_error, target, shell_verb, subagent_type, spawned_agent_id
             FROM tool_calls WHERE step_id IN ({ids}) ORDER BY step_id, tool_index;
             """, ledger.Connection))
