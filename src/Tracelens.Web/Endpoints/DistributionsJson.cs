@@ -89,17 +89,7 @@ public static class DistributionsJson
         }
 
         j.WriteEndArray();
-        j.WriteStartArray("providers");
-        foreach (var p in o.Providers)
-        {
-            j.WriteStartObject();
-            j.WriteString("provider", p.Provider);
-            j.WriteNumber("eligible_steps", p.Eligible);
-            Longs(j, "counts", p.Counts);
-            j.WriteEndObject();
-        }
-
-        j.WriteEndArray();
+        ProviderCounts(j, o.Providers);
         j.WriteEndObject();
 
         j.WritePropertyName("generation_time_cdf");
@@ -113,8 +103,19 @@ public static class DistributionsJson
         }
 
         j.WriteEndArray();
+        ProviderCounts(j, d.CacheHitRatio);
+        j.WriteEndObject();
+
+        j.WritePropertyName("human_input_wait");
+        Cdfs(j, "s", d.HumanInputWait);
+
+        j.WriteEndObject();
+    }
+
+    private static void ProviderCounts(Utf8JsonWriter j, IReadOnlyList<ProviderCounts> providers)
+    {
         j.WriteStartArray("providers");
-        foreach (var p in d.CacheHitRatio)
+        foreach (var p in providers)
         {
             j.WriteStartObject();
             j.WriteString("provider", p.Provider);
@@ -124,12 +125,6 @@ public static class DistributionsJson
         }
 
         j.WriteEndArray();
-        j.WriteEndObject();
-
-        j.WritePropertyName("human_input_wait");
-        Cdfs(j, "s", d.HumanInputWait);
-
-        j.WriteEndObject();
     }
 
     private static void Cdfs(Utf8JsonWriter j, string unit, IReadOnlyList<ProviderCdf> cdfs)

@@ -35,7 +35,7 @@ public sealed record DashboardDistributions
 
     public required IReadOnlyList<ProviderCdf> GenerationTime { get; init; }
 
-    public required IReadOnlyList<ProviderBands> CacheHitRatio { get; init; }
+    public required IReadOnlyList<ProviderCounts> CacheHitRatio { get; init; }
 
     public required IReadOnlyList<ProviderCdf> HumanInputWait { get; init; }
 }
@@ -66,10 +66,10 @@ public sealed record ToolCallCounts(long TotalCalls, long DistinctTools, IReadOn
 public sealed record ProviderScatter(string Provider, long Eligible, long Stride, IReadOnlyList<(long Prefix, long Append)> Points);
 
 /// <summary>Log bins of output tokens between the merged p1 and p99, and each provider's count per bin.</summary>
-public sealed record OutputTokenPolygon(double? P1, double? P99, IReadOnlyList<double> Edges, IReadOnlyList<ProviderBins> Providers);
+public sealed record OutputTokenPolygon(double? P1, double? P99, IReadOnlyList<double> Edges, IReadOnlyList<ProviderCounts> Providers);
 
-/// <summary>A provider's steps per bin (<see cref="Eligible"/> = its steps with output &gt; 0, in or out of the bins).</summary>
-public sealed record ProviderBins(string Provider, long Eligible, IReadOnlyList<long> Counts);
-
-/// <summary>A provider's steps per cache-hit band (<see cref="DistributionQueries.CacheHitBands"/>).</summary>
-public sealed record ProviderBands(string Provider, long Eligible, IReadOnlyList<long> Counts);
+/// <summary>
+/// A provider's steps per bin: output-token bins (<see cref="Eligible"/> = its steps with output
+/// &gt; 0, in or out of the bins) or cache-hit bands (<see cref="DistributionQueries.CacheHitBands"/>).
+/// </summary>
+public sealed record ProviderCounts(string Provider, long Eligible, IReadOnlyList<long> Counts);

@@ -333,12 +333,12 @@ public sealed class DistributionQueries(LedgerDatabase ledger)
         {
             var values = group.Select(s => (double)s.Output).ToList();
             var counts = edges.Length == 0 ? [] : Histogram.Of(values, edges).Select(b => b.Count).ToList();
-            return new ProviderBins(group.Key, values.Count, counts);
+            return new ProviderCounts(group.Key, values.Count, counts);
         });
         return new OutputTokenPolygon(p1, p99, edges, providers);
     }
 
-    private static ProviderBands Bands(string provider, IEnumerable<StepRow> steps)
+    private static ProviderCounts Bands(string provider, IEnumerable<StepRow> steps)
     {
         var counts = new long[CacheHitBands.Count];
         long eligible = 0;
@@ -361,7 +361,7 @@ public sealed class DistributionQueries(LedgerDatabase ledger)
             counts[band]++;
         }
 
-        return new ProviderBands(provider, eligible, counts);
+        return new ProviderCounts(provider, eligible, counts);
     }
 
 }
