@@ -58,25 +58,14 @@ public sealed class ReportOptions
         {
             validate?.Invoke();
             var filter = Filter(io, parse);
-            // The price table is read on another core while the ledger opens: both are mostly the
-            // one-time cost of loading code, a fifth of a report's startup together. A bad price
-            // file still fails before anything is ingested (its error wins over a missing ledger).
-            var pricesFile = parse.GetValue(_prices);
-            var pricing = Task.Run(() => PriceBook.Open(pricesFile, io.Env, io.Home));
+            var prices = PriceBook.Open(parse.GetValue(_prices), io.Env, io.Home);
             var path = LedgerPaths.Resolve(parse.GetValue(_ledger), io.Env, io.Home);
-            var noIngest = parse.GetValue(_noIngest);
-            if (!noIngest || !File.Exists(path))
-            {
-                pricing.GetAwaiter().GetResult();
-            }
-
-            if (noIngest && !File.Exists(path))
+            if (parse.GetValue(_noIngest) && !File.Exists(path))
             {
                 return Fail(io, verb, json, ExitCodes.Failure, "no-ledger", $"no ledger at {path}; run `tracelens ingest` first, or leave out --no-ingest");
             }
 
-            using var ledger = noIngest ? LedgerDatabase.Open(path) : Ingest(io, verb, path, parse.GetValue(_home) ?? io.Home);
-            var prices = pricing.GetAwaiter().GetResult();
+            using var ledger = parse.GetValue(_noIngest) ? LedgerDatabase.Open(path) : Ingest(io, verb, path, parse.GetValue(_home) ?? io.Home);
             ledger.MapForReading();
             return report(new ReportContext(io, verb, filter, new UsageReports(ledger, prices), json, ledger, prices));
         }
