@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.Data.Sqlite;
 using Tracelens.Ledger;
 using Tracelens.Model;
 using Tracelens.Pricing;
@@ -412,7 +411,9 @@ public sealed class HotspotAnalysis(LedgerDatabase ledger, PriceBook prices, str
 
     /// <summary>
     /// The filtered counted steps in session order (<c>round_index</c>), each with its priced cost
-    /// and its tool calls: one streaming query through <c>steps_by_session</c>.
+    /// and its tool calls: one streaming query through <c>steps_by_session</c>, read through the C
+    /// API (a whole history is ~100k steps and ~160k calls; Microsoft.Data.Sqlite's per-column
+    /// handle checks and a string per row per column were most of the time).
     /// </summary>
     private List<WalkStep> Load(ReportFilter filter, bool withInputs)
     {
@@ -420,7 +421,7 @@ public sealed class HotspotAnalysis(LedgerDatabase ledger, PriceBook prices, str
         var aggregation = new StepAggregation(ledger, filter);
         var where = aggregation.FilterClause(command);
         var input = withInputs ? $"CASE WHEN t.is_error = 1 OR t.tool_name IN ({EditNames}) THEN t.input_json END" : "NULL";
-        command.CommandText = $"""
+        using var query = new SqliteStatement(ledger.Connection, $"""
             SELECT s.id, s.session_id, s.round_index, s.model, s.provider, s.started_at, s.cwd,
                    {StepAggregation.FreshInput}, s.output_tokens, s.prefix_tokens, s.cache_creation_5m_tokens, s.cache_creation_1h_tokens,
                    coalesce(s.reasoning_output_tokens, 0),
@@ -429,52 +430,59 @@ public sealed class HotspotAnalysis(LedgerDatabase ledger, PriceBook prices, str
             FROM {aggregation.CountedSteps} LEFT JOIN tool_calls t ON t.step_id = s.id
             WHERE {where}
             ORDER BY s.session_id, s.round_index, s.id, t.tool_index
-            """;
+            """);
+        query.BindParameters(command.Parameters);
+        var h = query.Handle;
+        var strings = new Utf8Strings();
         var steps = new List<WalkStep>();
         var modelMatches = new Dictionary<string, string>(StringComparer.Ordinal);
         WalkStep? step = null;
-        using var r = command.ExecuteReader();
-        while (r.Read())
+        var skipping = false;
+        long? previousId = null;
+        while (query.Step())
         {
-            var id = r.GetInt64(0);
-            if (step?.Id != id)
+            var id = SqliteNative.sqlite3_column_int64(h, 0);
+            if (id != previousId)
             {
-                var model = r.IsDBNull(3) ? null : r.GetString(3);
-                if (filter.Model is { } wanted && !Matches(modelMatches, model, wanted))
+                previousId = id;
+                var model = strings.Get(h, 3);
+                skipping = filter.Model is { } wanted && !Matches(modelMatches, model, wanted);
+                if (skipping)
                 {
-                    step = null;
                     continue;
                 }
 
-                var providerName = r.GetString(4);
+                var providerName = strings.Get(h, 4)!;
                 if (!Providers.TryParse(providerName, out var provider))
                 {
                     throw new LedgerException($"{ledger.Path}: a step has the unknown provider '{providerName}'");
                 }
 
-                var usage = new TokenUsage(r.GetInt64(7), r.GetInt64(8), r.GetInt64(9), r.GetInt64(10), r.GetInt64(11), r.GetInt64(12),
+                var usage = new TokenUsage(Integer(h, 7), Integer(h, 8), Integer(h, 9), Integer(h, 10), Integer(h, 11), Integer(h, 12),
                     ReasoningIncludedInOutput: provider != Provider.OpenCode);
-                step = new WalkStep(id, r.GetString(1), r.GetInt64(2), model, provider, Text(r, 5), Text(r, 6), usage, prices.Cost(model, usage));
+                step = new WalkStep(id, strings.Get(h, 1)!, Integer(h, 2), model, provider, strings.Get(h, 5), strings.Get(h, 6), usage,
+                    prices.Cost(model, usage));
                 steps.Add(step);
             }
-            if (r.IsDBNull(13))
+
+            if (skipping || SqliteNative.sqlite3_column_type(h, 13) == SqliteNative.Null)
             {
-                continue; // a step without tool calls
+                continue; // a step the model filter leaves out, or one without tool calls
             }
 
-            step.Calls.Add(Call(r, step));
+            step!.Calls.Add(Call(h, strings, step));
         }
 
         return steps;
     }
 
-    private AttributedCall Call(SqliteDataReader r, WalkStep step)
+    private AttributedCall Call(IntPtr h, Utf8Strings strings, WalkStep step)
     {
-        var name = Text(r, 14);
+        var name = strings.Get(h, 14);
         var canonical = ToolTargets.CanonicalName(name);
-        long? chars = r.IsDBNull(15) ? null : r.GetInt64(15);
-        long? bytes = r.IsDBNull(16) ? null : r.GetInt64(16);
-        var marked = !r.IsDBNull(17) && r.GetInt64(17) != 0;
+        var chars = NullableInteger(h, 15);
+        var bytes = NullableInteger(h, 16);
+        var marked = NullableInteger(h, 17) is { } m && m != 0;
         // Claude Code cuts a Bash result at its configured length without saying so (README, "Truncation").
         var atCap = step.Provider == Provider.Claude && ToolTargets.IsShell(canonical) && chars is { } n && n >= _caps.For(step.Cwd).Chars;
         var sizeBasis = bytes ?? chars ?? 0;
@@ -494,14 +502,19 @@ public sealed class HotspotAnalysis(LedgerDatabase ledger, PriceBook prices, str
             ResultChars = chars,
             OutputBytes = bytes,
             Truncated = marked || atCap,
-            IsError = r.IsDBNull(18) ? null : r.GetInt64(18) != 0,
-            Target = Text(r, 19),
-            ShellVerb = Text(r, 20),
-            SubagentType = Text(r, 21),
-            InputJson = r.IsDBNull(22) ? null : r.GetFieldValue<byte[]>(22),
+            IsError = NullableInteger(h, 18) is { } error ? error != 0 : null,
+            Target = strings.Get(h, 19),
+            ShellVerb = strings.Get(h, 20),
+            SubagentType = strings.Get(h, 21),
+            InputJson = SqliteNative.sqlite3_column_type(h, 22) == SqliteNative.Null ? null : SqliteNative.Blob(h, 22).ToArray(),
             SizeTokens = (sizeBasis + 3) / 4,
         };
     }
+
+    private static long Integer(IntPtr h, int column) => SqliteNative.sqlite3_column_int64(h, column);
+
+    private static long? NullableInteger(IntPtr h, int column) =>
+        SqliteNative.sqlite3_column_type(h, column) == SqliteNative.Null ? null : SqliteNative.sqlite3_column_int64(h, column);
 
     private static bool Matches(Dictionary<string, string> known, string? model, string wanted)
     {
@@ -513,9 +526,6 @@ public sealed class HotspotAnalysis(LedgerDatabase ledger, PriceBook prices, str
 
         return verdict == "y";
     }
-
-    /// <summary>A text column, or null. Every column read this way holds text or NULL, so no conversion is needed (or paid for).</summary>
-    private static string? Text(SqliteDataReader r, int column) => r.IsDBNull(column) ? null : r.GetString(column);
 
     /// <summary>A counted step as the walk needs it: order, usage, cost (null: unpriced) and its calls.</summary>
     private sealed class WalkStep(long id, string sessionId, long roundIndex, string? model, Provider provider, string? startedAt, string? cwd,

@@ -35,6 +35,14 @@ internal static unsafe partial class SqliteNative
     public static partial int sqlite3_bind_blob(IntPtr statement, int position, byte* blob, int length, IntPtr destructor);
 
     [LibraryImport(Library)]
+    [SuppressGCTransition]
+    public static partial int sqlite3_bind_double(IntPtr statement, int position, double value);
+
+    [LibraryImport(Library)]
+    [SuppressGCTransition]
+    public static partial int sqlite3_bind_parameter_index(IntPtr statement, byte* name);
+
+    [LibraryImport(Library)]
     public static partial int sqlite3_step(IntPtr statement);
 
     [LibraryImport(Library)]

@@ -75,6 +75,46 @@ internal sealed class SqliteStatement : IDisposable
         }
     }
 
+    /// <summary>
+    /// Binds a command's named parameters (text, integers, reals, null), so that a query whose
+    /// filter was built for a <see cref="SqliteCommand"/> can be read through the C API instead.
+    /// </summary>
+    public unsafe void BindParameters(SqliteParameterCollection parameters)
+    {
+        foreach (SqliteParameter parameter in parameters)
+        {
+            var name = Encoding.UTF8.GetBytes(parameter.ParameterName + "\0");
+            int position;
+            fixed (byte* n = name)
+            {
+                position = SqliteNative.sqlite3_bind_parameter_index(_handle, n);
+            }
+
+            if (position == 0)
+            {
+                throw new InvalidOperationException($"the query has no parameter {parameter.ParameterName}");
+            }
+
+            switch (parameter.Value)
+            {
+                case null or DBNull:
+                    Check(SqliteNative.sqlite3_bind_null(_handle, position));
+                    break;
+                case string text:
+                    Bind(position, text);
+                    break;
+                case long or int or short or bool:
+                    Bind(position, Convert.ToInt64(parameter.Value, System.Globalization.CultureInfo.InvariantCulture));
+                    break;
+                case double real:
+                    Check(SqliteNative.sqlite3_bind_double(_handle, position, real));
+                    break;
+                default:
+                    throw new InvalidOperationException($"parameter {parameter.ParameterName} has an unsupported type {parameter.Value.GetType().Name}");
+            }
+        }
+    }
+
     /// <summary>Runs the statement to completion and resets it; returns the rows it changed.</summary>
     public int Execute()
     {
