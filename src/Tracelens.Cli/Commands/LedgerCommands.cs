@@ -277,6 +277,19 @@ public static class LedgerCommands
     private static long BulkLoadMinimumSteps(CliIo io) =>
         long.TryParse(io.Env("TRACELENS_BULK_LOAD_MIN_STEPS"), System.Globalization.NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : TraceImporter.DefaultBulkLoadMinimumSteps;
 
+    /// <summary>
+    /// An ingestor reporting to <paramref name="progress"/>. <c>TRACELENS_BULK_INGEST_MIN_BYTES</c>:
+    /// from how many bytes to read an ingest counts as a bulk load (Ledger/README.md); tests lower
+    /// it to run small histories, and crash them, on that path.
+    /// </summary>
+    internal static Ingestor NewIngestor(CliIo io, LedgerDatabase ledger, ProgressLine progress) => new(ledger)
+    {
+        Progress = (done, total, bytes) => progress.Report(done, total, bytes),
+        BulkLoadMinBytes = long.TryParse(io.Env("TRACELENS_BULK_INGEST_MIN_BYTES"), System.Globalization.NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+            ? n
+            : Ingestor.DefaultBulkLoadMinBytes,
+    };
+
     private static int Ingest(CliIo io, string? ledgerPath, string home, bool json, bool rebuildAll = false)
     {
         var path = LedgerPaths.Resolve(ledgerPath, io.Env, io.Home);
@@ -286,7 +299,7 @@ public static class LedgerCommands
         {
             using var ledger = LedgerDatabase.Open(path);
             using var progress = new ProgressLine(io, "ingest");
-            var ingestor = new Ingestor(ledger) { Progress = (done, total, bytes) => progress.Report(done, total, bytes) };
+            var ingestor = NewIngestor(io, ledger, progress);
             if (rebuildAll)
             {
                 ingestor.ForgetFingerprints();
@@ -329,6 +342,12 @@ public static class LedgerCommands
                 j.WriteNumber("steps_replaced", report.StepsReplaced);
                 j.WriteNumber("duplicate_steps", report.DuplicateSteps);
                 j.WriteNumber("skipped_lines", report.Diagnostics.TotalSkipped);
+                j.WriteString("load", report.Load switch
+                {
+                    IngestLoad.FirstLoad => "first_load",
+                    IngestLoad.Bulk => "bulk",
+                    _ => "incremental",
+                });
                 j.WriteEndObject();
             }
 

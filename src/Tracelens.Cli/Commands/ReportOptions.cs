@@ -146,7 +146,7 @@ public sealed class ReportOptions
         try
         {
             using var progress = new ProgressLine(io, "ingest");
-            var report = new Ingestor(ledger) { Progress = (done, total, bytes) => progress.Report(done, total, bytes) }.Run(discovery, discovered);
+            var report = LedgerCommands.NewIngestor(io, ledger, progress).Run(discovery, discovered);
             if (report.FilesRead > 0)
             {
                 io.Err.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,

@@ -19,8 +19,25 @@ public sealed class IngestReport
     public long StepsAdded { get; set; }
     public long StepsReplaced { get; set; }
     public long DuplicateSteps { get; set; }
+
+    /// <summary>How the rows went in: see <see cref="IngestLoad"/>.</summary>
+    public IngestLoad Load { get; set; }
+
     public required ReadDiagnostics Diagnostics { get; set; }
     public List<string> Problems { get; } = [];
+}
+
+/// <summary>How an ingest wrote its rows (the README's "Bulk ingest" explains the trade-offs).</summary>
+public enum IngestLoad
+{
+    /// <summary>Nothing to read, or a few changes: a commit every <see cref="Ingestor.BatchSteps"/> steps.</summary>
+    Incremental,
+
+    /// <summary>Many bytes to read into a ledger that holds data: larger batches, fewer checkpoints.</summary>
+    Bulk,
+
+    /// <summary>Many bytes into an empty ledger: one transaction, indexes built at the end, rollback journal.</summary>
+    FirstLoad,
 }
 
 /// <summary>
@@ -36,6 +53,25 @@ public sealed class Ingestor(LedgerDatabase ledger)
 {
     /// <summary>Steps written per transaction before committing (files are never split).</summary>
     public int BatchSteps { get; init; } = 5000;
+
+    /// <summary>
+    /// From this many bytes to read, an ingest is a bulk load: it commits every
+    /// <see cref="BulkBatchSteps"/> steps and lets the write-ahead log grow to
+    /// <see cref="BulkCheckpointPages"/> pages between checkpoints.
+    /// </summary>
+    public long BulkLoadMinBytes { get; init; } = DefaultBulkLoadMinBytes;
+
+    public const long DefaultBulkLoadMinBytes = 256L << 20;
+
+    /// <summary>Steps per transaction in a bulk load: still bounded, but fewer commits each rewriting the same index pages.</summary>
+    public int BulkBatchSteps { get; init; } = 20_000;
+
+    /// <summary>
+    /// WAL pages between automatic checkpoints in a bulk load (256 MB of 16 KB pages, against
+    /// SQLite's 1,000): each checkpoint copies every page changed since the last one into the
+    /// ledger, and a page of an index changes in every batch; fewer checkpoints copy it fewer times.
+    /// </summary>
+    public int BulkCheckpointPages { get; init; } = 16_384;
 
     /// <summary>Called with (files read, files to read, bytes read) as changed files complete.</summary>
     public Action<int, int, long>? Progress { get; init; }
@@ -102,14 +138,30 @@ public sealed class Ingestor(LedgerDatabase ledger)
             }
         }
 
+        var bulk = changed.Sum(log => log.Length) >= BulkLoadMinBytes;
+        // A bulk load into an empty ledger (a first ingest) is one transaction, like an import:
+        // nothing is stored yet that a crash could lose, so it can build the indexes once at the end
+        // and write through the rollback journal. Decided again under the write lock below.
+        using var journal = bulk && known.Count == 0 && IsEmpty() ? BulkJournal.TryEnter(connection) : null;
+        if (bulk)
+        {
+            LedgerDatabase.Execute(connection, $"PRAGMA wal_autocheckpoint = {BulkCheckpointPages.ToString(CultureInfo.InvariantCulture)};");
+        }
+
         using var writer = new LedgerWriter(connection);
         var affected = new AffectedRows(connection);
         var pending = new List<(AgentStep Step, byte[] Events)>();
         long inTransaction = 0;
         LedgerDatabase.Execute(connection, "BEGIN IMMEDIATE;");
         var committed = false;
+        DeferredIndexes? deferred = null;
         try
         {
+            // Under the write lock: still empty, so no other ingest got here first.
+            var firstLoad = bulk && known.Count == 0 && IsEmpty();
+            var batchSteps = firstLoad ? int.MaxValue : bulk ? BulkBatchSteps : BatchSteps;
+            deferred = firstLoad ? DeferredIndexes.Drop(connection) : null;
+            report.Load = firstLoad ? IngestLoad.FirstLoad : bulk ? IngestLoad.Bulk : IngestLoad.Incremental;
             var collector = new Collector
             {
                 Progress = Progress is null ? null : (done, bytes) => Progress(done, changed.Count, bytes),
@@ -132,10 +184,12 @@ public sealed class Ingestor(LedgerDatabase ledger)
                         report.FilesResumed++;
                         report.StepsReplaced += affected.DeleteSteps(sourceId, from.LineNumber);
                     }
-                    else
+                    else if (deferred is null)
                     {
                         report.StepsReplaced += affected.DeleteSteps(sourceId, 0);
                     }
+
+                    // (A first load has no rows to replace, nor the index that would find them.)
 
                     affected.CountSteps(sourceId);
                     foreach (var (step, events) in pending)
@@ -154,7 +208,7 @@ public sealed class Ingestor(LedgerDatabase ledger)
                     inTransaction += pending.Count;
                     pending.Clear();
                     report.FilesRead++;
-                    if (inTransaction >= BatchSteps)
+                    if (inTransaction >= batchSteps)
                     {
                         affected.Settle();
                         LedgerDatabase.Execute(connection, "COMMIT; BEGIN IMMEDIATE;");
@@ -167,12 +221,20 @@ public sealed class Ingestor(LedgerDatabase ledger)
                 (step, events) => pending.Add((step, events)));
             report.Diagnostics = collect.Diagnostics;
             report.DuplicateSteps += collect.DuplicateSteps;
+            deferred?.Rebuild(); // before Settle, whose queries go through them
             affected.Settle();
             LedgerDatabase.Execute(connection, "COMMIT;");
             committed = true;
         }
         finally
         {
+            if (bulk)
+            {
+                // Back to SQLite's default for whatever this connection does next; the log this load
+                // grew is copied in and emptied by the next checkpoint (the ledger closes with one).
+                LedgerDatabase.Execute(connection, "PRAGMA wal_autocheckpoint = 1000;");
+            }
+
             if (!committed)
             {
                 LedgerDatabase.RollbackQuietly(connection);
@@ -185,6 +247,8 @@ public sealed class Ingestor(LedgerDatabase ledger)
 
         return report;
     }
+
+    private bool IsEmpty() => LedgerDatabase.Scalar(ledger.Connection, "SELECT EXISTS (SELECT 1 FROM steps) OR EXISTS (SELECT 1 FROM sources);") is 0L;
 
     /// <summary>
     /// Whether a changed file can resume at its stored checkpoint, and with what state; null means

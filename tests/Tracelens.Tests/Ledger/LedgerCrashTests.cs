@@ -23,7 +23,8 @@ public sealed class LedgerCrashTests : IDisposable
 
     private static string CliDll => Path.Combine(AppContext.BaseDirectory, "Tracelens.Cli.dll");
 
-    private static Process Start(string home, string ledger)
+    /// <param name="bulk">Whether an ingest into an empty ledger takes the bulk path (one transaction, indexes built at the end).</param>
+    private static Process Start(string home, string ledger, bool bulk = false, bool json = false)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -36,18 +37,26 @@ public sealed class LedgerCrashTests : IDisposable
             psi.ArgumentList.Add(a);
         }
 
+        if (json)
+        {
+            psi.ArgumentList.Add("--json");
+        }
+
         psi.Environment["NO_COLOR"] = "1";
+        psi.Environment["TRACELENS_BULK_INGEST_MIN_BYTES"] = bulk ? "1" : "999999999999";
         return Process.Start(psi)!;
     }
 
-    private static int Run(string home, string ledger)
+    /// <summary>Runs an ingest to the end; returns its <c>--json</c> report's <c>load</c>.</summary>
+    private static string Run(string home, string ledger, bool bulk = false)
     {
-        using var p = Start(home, ledger);
+        using var p = Start(home, ledger, bulk, json: true);
         var stderr = p.StandardError.ReadToEndAsync();
-        p.StandardOutput.ReadToEnd();
+        var stdout = p.StandardOutput.ReadToEnd();
         p.WaitForExit();
         Assert.True(p.ExitCode == 0, stderr.Result);
-        return p.ExitCode;
+        using var report = System.Text.Json.JsonDocument.Parse(stdout);
+        return report.RootElement.GetProperty("load").GetString()!;
     }
 
     /// <summary>Everything a report could read, in a canonical order.</summary>
@@ -58,11 +67,17 @@ public sealed class LedgerCrashTests : IDisposable
         var sb = new StringBuilder();
         foreach (var sql in new[]
         {
-            "SELECT trace_key, session_id, round_index, model, input_tokens_total, prefix_tokens, output_tokens, cache_creation_5m_tokens, cache_creation_1h_tokens FROM steps ORDER BY trace_key",
+            """
+            SELECT trace_key, session_id, round_index, model, input_tokens_total, prefix_tokens, output_tokens, cache_creation_5m_tokens,
+                   cache_creation_1h_tokens, (SELECT d.trace_key FROM steps d WHERE d.id = steps.duplicate_of)
+            FROM steps ORDER BY trace_key
+            """,
             "SELECT s.trace_key, t.tool_index, t.tool_call_id, t.result_chars, t.output_bytes, t.is_error FROM tool_calls t JOIN steps s ON s.id = t.step_id ORDER BY s.trace_key, t.tool_index",
             "SELECT s.trace_key, e.event_index, e.event_type, e.timestamp FROM timing_events e JOIN steps s ON s.id = e.step_id ORDER BY s.trace_key, e.event_index",
             "SELECT session_id, steps FROM sessions ORDER BY session_id",
             "SELECT path, size_bytes, steps FROM sources ORDER BY path",
+            // Every index is there (a bulk load drops them and builds them again before it commits).
+            "SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY type, name",
         })
         {
             using var cmd = new SqliteCommand(sql, c);
@@ -81,16 +96,30 @@ public sealed class LedgerCrashTests : IDisposable
         return sb.ToString();
     }
 
-    [Fact]
-    public void Killed_ingests_resume_to_the_same_ledger_as_an_uninterrupted_one()
+    /// <remarks>
+    /// The reference is always the batched path; the killed runs take the bulk path when
+    /// <paramref name="bulk"/>, so the test also proves both paths build the same ledger.
+    /// </remarks>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Killed_ingests_resume_to_the_same_ledger_as_an_uninterrupted_one(bool bulk)
     {
         var home = Path.Combine(_dir, "home");
         SyntheticHistory.Generate(new SynthOptions { OutputDirectory = home, Seed = 21, TargetBytes = 30_000_000 });
         var reference = Path.Combine(_dir, "reference.db");
-        var clock = Stopwatch.StartNew();
         Run(home, reference);
-        var uninterruptedMs = (int)clock.ElapsedMilliseconds;
         var expected = Content(reference);
+        // How long an uninterrupted run of the path under test takes (the bulk one is faster).
+        var timed = Path.Combine(_dir, "timed.db");
+        var clock = Stopwatch.StartNew();
+        Assert.Equal(bulk ? "first_load" : "incremental", Run(home, timed, bulk));
+        var uninterruptedMs = (int)clock.ElapsedMilliseconds;
+        Assert.Equal(expected, Content(timed));
+        var empty = Path.Combine(_dir, "empty.db");
+        using (Tracelens.Ledger.LedgerDatabase.Open(empty))
+        {
+        }
 
         var rng = new Random(7);
         var killedMidway = 0;
@@ -100,7 +129,7 @@ public sealed class LedgerCrashTests : IDisposable
             // Kill once or twice at random moments, then let a last run finish.
             for (var kill = 0; kill <= attempt % 2; kill++)
             {
-                using var p = Start(home, ledger);
+                using var p = Start(home, ledger, bulk);
                 // Somewhere between startup and the end of the work an uninterrupted run needs.
                 Thread.Sleep(rng.Next(uninterruptedMs / 5, uninterruptedMs * 4 / 5));
                 if (!p.HasExited)
@@ -110,10 +139,25 @@ public sealed class LedgerCrashTests : IDisposable
                 }
 
                 p.WaitForExit();
+                if (bulk && File.Exists(ledger))
+                {
+                    // The bulk path is one transaction: a kill leaves nothing or everything (once the
+                    // next open has replayed the hot journal). The batched path keeps each batch.
+                    using (Tracelens.Ledger.LedgerDatabase.Open(ledger))
+                    {
+                    }
+
+                    var after = Content(ledger);
+                    Assert.True(after == Content(empty) || after == expected, "a killed bulk ingest left a partial ledger");
+                }
             }
 
-            Run(home, ledger);
+            Run(home, ledger, bulk);
             Assert.Equal(expected, Content(ledger));
+            using var c = new SqliteConnection($"Data Source={ledger};Pooling=False");
+            c.Open();
+            Assert.Equal("wal", new SqliteCommand("PRAGMA journal_mode;", c).ExecuteScalar());
+            Assert.Equal("ok", new SqliteCommand("PRAGMA integrity_check;", c).ExecuteScalar());
         }
 
         Assert.True(killedMidway >= 2, $"only {killedMidway} kills landed before the ingest finished; the test proves nothing");
@@ -205,8 +249,10 @@ public sealed class LedgerCrashTests : IDisposable
         Assert.True(p.ExitCode == 0, stderr.Result);
     }
 
-    [Fact]
-    public void Two_concurrent_ingests_neither_duplicate_nor_drop_rows()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Two_concurrent_ingests_neither_duplicate_nor_drop_rows(bool bulk)
     {
         var home = Path.Combine(_dir, "home");
         SyntheticHistory.Generate(new SynthOptions { OutputDirectory = home, Seed = 22, TargetBytes = 8_000_000 });
@@ -214,8 +260,8 @@ public sealed class LedgerCrashTests : IDisposable
         Run(home, reference);
 
         var ledger = Path.Combine(_dir, "shared.db");
-        using var a = Start(home, ledger);
-        using var b = Start(home, ledger);
+        using var a = Start(home, ledger, bulk);
+        using var b = Start(home, ledger, bulk);
         foreach (var p in new[] { a, b })
         {
             p.StandardOutput.ReadToEnd();

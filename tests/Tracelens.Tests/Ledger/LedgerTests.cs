@@ -80,6 +80,53 @@ public sealed class LedgerTests : IDisposable
         Assert.Equal(before + fresh.Steps, Scalar(db, "SELECT count(*) FROM steps;"));
     }
 
+    [Fact]
+    public void A_full_disk_during_a_first_load_leaves_the_ledger_empty_with_every_index_and_the_next_one_completes()
+    {
+        var home = Path.Combine(_dir, "home");
+        SyntheticHistory.Generate(new SynthOptions { OutputDirectory = home, Seed = 43, TargetBytes = 8_000_000 });
+        using var db = LedgerDatabase.Open(LedgerPath);
+        const string Schema = "SELECT group_concat(name || ':' || coalesce(sql, ''), char(10)) FROM (SELECT name, sql FROM sqlite_schema ORDER BY name);";
+        var schema = new SqliteCommand(Schema, db.Connection).ExecuteScalar();
+        var pages = Scalar(db, "PRAGMA page_count;");
+        new SqliteCommand($"PRAGMA max_page_count = {pages + 20};", db.Connection).ExecuteNonQuery();
+
+        var e = Assert.ThrowsAny<SqliteException>(() => new Ingestor(db) { BulkLoadMinBytes = 1 }.Run(Home(home)));
+        Assert.Contains("full", e.Message, StringComparison.OrdinalIgnoreCase);
+        // One transaction: nothing of it stays, and the indexes it dropped are back.
+        Assert.Equal(0, Scalar(db, "SELECT count(*) FROM steps;"));
+        Assert.Equal(0, Scalar(db, "SELECT count(*) FROM sources;"));
+        Assert.Equal(schema, new SqliteCommand(Schema, db.Connection).ExecuteScalar());
+
+        new SqliteCommand("PRAGMA max_page_count = 1073741823;", db.Connection).ExecuteNonQuery();
+        var report = new Ingestor(db) { BulkLoadMinBytes = 1 }.Run(Home(home));
+        Assert.Equal(IngestLoad.FirstLoad, report.Load);
+        var fresh = new Collector().Run(LogDiscovery.Discover(Home(home)), home, _ => { });
+        Assert.Equal(fresh.Steps, Scalar(db, "SELECT count(*) FROM steps;"));
+        Assert.Equal(schema, new SqliteCommand(Schema, db.Connection).ExecuteScalar());
+        Assert.Equal("wal", new SqliteCommand("PRAGMA journal_mode;", db.Connection).ExecuteScalar());
+    }
+
+    [Fact]
+    public void A_bulk_ingest_into_a_ledger_with_data_commits_in_batches_and_stores_what_an_incremental_one_does()
+    {
+        var first = Path.Combine(_dir, "first");
+        SyntheticHistory.Generate(new SynthOptions { OutputDirectory = first, Seed = 44, TargetBytes = 1_000_000 });
+        var second = Path.Combine(_dir, "second");
+        SyntheticHistory.Generate(new SynthOptions { OutputDirectory = second, Seed = 45, TargetBytes = 4_000_000 });
+        long Ingest(string ledger, long bulkFrom, IngestLoad expected)
+        {
+            using var db = LedgerDatabase.Open(ledger);
+            Assert.Equal(IngestLoad.Incremental, new Ingestor(db).Run(Home(first)).Load);
+            var report = new Ingestor(db) { BulkLoadMinBytes = bulkFrom, BulkBatchSteps = 50 }.Run(Home(second));
+            Assert.Equal(expected, report.Load);
+            return Scalar(db, "SELECT count(*) FROM steps;") * 1_000_000 + Scalar(db, "SELECT count(*) FROM sessions;");
+        }
+
+        Assert.Equal(Ingest(Path.Combine(_dir, "incremental.db"), long.MaxValue, IngestLoad.Incremental),
+            Ingest(Path.Combine(_dir, "bulk.db"), 1, IngestLoad.Bulk));
+    }
+
     [SmallFileSystemFact]
     public void A_really_full_file_system_fails_ingest_with_exit_4_keeps_the_ledger_whole_and_the_next_ingest_completes()
     {
