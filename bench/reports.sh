@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Report speed on a ~100k-step ledger: warm `summary`, `daily` and `hotspots --no-ingest`, whole
-# process through the ./tracelens launcher (runtime start, ledger open, query, output).
+# process through the ./tracelens launcher (process start, ledger open, query, output).
 #   bench/reports.sh [RECORDS=250000] [RUNS=5]
 # Generates the history once under .bench/ (seed 1; 250k model-written records give ~100k steps),
 # ingests it into .bench/reports-RECORDS.out/ledger.db (incrementally, so a rerun only stats the

@@ -37,11 +37,23 @@ public static class DashboardApp
         // Headers first, so even a refusal carries them.
         app.UseMiddleware<SecurityHeaders>();
         app.UseMiddleware<LoopbackHostGuard>();
-        var files = new ManifestEmbeddedFileProvider(typeof(DashboardApp).Assembly, "wwwroot");
+        var files = new ManifestEmbeddedFileProvider(typeof(DashboardApp).Assembly, "wwwroot", BuiltAt());
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
         app.MapApi();
         app.MapUpload();
         return app;
+    }
+
+    /// <summary>
+    /// The page's Last-Modified (and so its ETag): when this program was built. The provider's own
+    /// default reads the assembly's file, which a Native AOT executable does not have, and falls
+    /// back to the server's start time; every restart would then look like a new page to a browser.
+    /// </summary>
+    private static DateTimeOffset BuiltAt()
+    {
+        var assembly = Path.Combine(AppContext.BaseDirectory, typeof(DashboardApp).Assembly.GetName().Name + ".dll");
+        var program = File.Exists(assembly) ? assembly : Environment.ProcessPath;
+        return program is not null && File.Exists(program) ? File.GetLastWriteTimeUtc(program) : DateTimeOffset.UtcNow;
     }
 }
