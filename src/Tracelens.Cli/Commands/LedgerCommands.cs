@@ -278,16 +278,16 @@ public static class LedgerCommands
         long.TryParse(io.Env("TRACELENS_BULK_LOAD_MIN_STEPS"), System.Globalization.NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : TraceImporter.DefaultBulkLoadMinimumSteps;
 
     /// <summary>
-    /// An ingestor reporting to <paramref name="progress"/>. <c>TRACELENS_BULK_INGEST_MIN_BYTES</c>:
-    /// from how many bytes to read an ingest counts as a bulk load (Ledger/README.md); tests lower
-    /// it to run small histories, and crash them, on that path.
+    /// An ingestor reporting to <paramref name="progress"/>. <c>TRACELENS_FIRST_LOAD_MIN_BYTES</c>:
+    /// from how many bytes to read into an empty ledger an ingest is a first load (Ledger/README.md);
+    /// tests lower it to run small histories, and crash them, on that path.
     /// </summary>
     internal static Ingestor NewIngestor(CliIo io, LedgerDatabase ledger, ProgressLine progress) => new(ledger)
     {
         Progress = (done, total, bytes) => progress.Report(done, total, bytes),
-        BulkLoadMinBytes = long.TryParse(io.Env("TRACELENS_BULK_INGEST_MIN_BYTES"), System.Globalization.NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+        FirstLoadMinBytes = long.TryParse(io.Env("TRACELENS_FIRST_LOAD_MIN_BYTES"), System.Globalization.NumberStyles.None, CultureInfo.InvariantCulture, out var n)
             ? n
-            : Ingestor.DefaultBulkLoadMinBytes,
+            : Ingestor.DefaultFirstLoadMinBytes,
     };
 
     private static int Ingest(CliIo io, string? ledgerPath, string home, bool json, bool rebuildAll = false)
@@ -342,12 +342,7 @@ public static class LedgerCommands
                 j.WriteNumber("steps_replaced", report.StepsReplaced);
                 j.WriteNumber("duplicate_steps", report.DuplicateSteps);
                 j.WriteNumber("skipped_lines", report.Diagnostics.TotalSkipped);
-                j.WriteString("load", report.Load switch
-                {
-                    IngestLoad.FirstLoad => "first_load",
-                    IngestLoad.Bulk => "bulk",
-                    _ => "incremental",
-                });
+                j.WriteString("load", report.Load == IngestLoad.FirstLoad ? "first_load" : "incremental");
                 j.WriteEndObject();
             }
 

@@ -27,16 +27,13 @@ public sealed class IngestReport
     public List<string> Problems { get; } = [];
 }
 
-/// <summary>How an ingest wrote its rows (the README's "Bulk ingest" explains the trade-offs).</summary>
+/// <summary>How an ingest wrote its rows (the Ledger README's "First load" explains the trade-off).</summary>
 public enum IngestLoad
 {
-    /// <summary>Nothing to read, or a few changes: a commit every <see cref="Ingestor.BatchSteps"/> steps.</summary>
+    /// <summary>A commit every <see cref="Ingestor.BatchSteps"/> steps, in the write-ahead log.</summary>
     Incremental,
 
-    /// <summary>Many bytes to read into a ledger that holds data: larger batches, fewer checkpoints.</summary>
-    Bulk,
-
-    /// <summary>Many bytes into an empty ledger: one transaction, indexes built at the end, rollback journal.</summary>
+    /// <summary>Many bytes into an empty ledger: one transaction, through the rollback journal.</summary>
     FirstLoad,
 }
 
@@ -55,23 +52,19 @@ public sealed class Ingestor(LedgerDatabase ledger)
     public int BatchSteps { get; init; } = 5000;
 
     /// <summary>
-    /// From this many bytes to read, an ingest is a bulk load: it commits every
-    /// <see cref="BulkBatchSteps"/> steps and lets the write-ahead log grow to
-    /// <see cref="BulkCheckpointPages"/> pages between checkpoints.
+    /// From this many bytes to read into an empty ledger, an ingest is a first load
+    /// (<see cref="IngestLoad.FirstLoad"/>).
     /// </summary>
-    public long BulkLoadMinBytes { get; init; } = DefaultBulkLoadMinBytes;
+    public long FirstLoadMinBytes { get; init; } = DefaultFirstLoadMinBytes;
 
-    public const long DefaultBulkLoadMinBytes = 256L << 20;
-
-    /// <summary>Steps per transaction in a bulk load: still bounded, but fewer commits each rewriting the same index pages.</summary>
-    public int BulkBatchSteps { get; init; } = 20_000;
+    public const long DefaultFirstLoadMinBytes = 256L << 20;
 
     /// <summary>
-    /// WAL pages between automatic checkpoints in a bulk load (256 MB of 16 KB pages, against
-    /// SQLite's 1,000): each checkpoint copies every page changed since the last one into the
-    /// ledger, and a page of an index changes in every batch; fewer checkpoints copy it fewer times.
+    /// How many steps a first load writes between bringing the derived rows up to date. It commits
+    /// only at the end, but settling as it goes does that work while the writer would otherwise
+    /// wait for the readers, instead of in a second of its own at the end.
     /// </summary>
-    public int BulkCheckpointPages { get; init; } = 16_384;
+    public int FirstLoadSettleSteps { get; init; } = 20_000;
 
     /// <summary>Called with (files read, files to read, bytes read) as changed files complete.</summary>
     public Action<int, int, long>? Progress { get; init; }
@@ -138,30 +131,24 @@ public sealed class Ingestor(LedgerDatabase ledger)
             }
         }
 
-        var bulk = changed.Sum(log => log.Length) >= BulkLoadMinBytes;
-        // A bulk load into an empty ledger (a first ingest) is one transaction, like an import:
-        // nothing is stored yet that a crash could lose, so it can build the indexes once at the end
-        // and write through the rollback journal. Decided again under the write lock below.
-        using var journal = bulk && known.Count == 0 && IsEmpty() ? BulkJournal.TryEnter(connection) : null;
-        if (bulk)
-        {
-            LedgerDatabase.Execute(connection, $"PRAGMA wal_autocheckpoint = {BulkCheckpointPages.ToString(CultureInfo.InvariantCulture)};");
-        }
-
+        // A first ingest of a large history (into an empty ledger) is one transaction: nothing is
+        // stored yet that a crash could lose, and SQLite's rollback journal writes each new page once,
+        // where the write-ahead log writes it twice (into the log, then at the checkpoint). Decided
+        // again under the write lock below.
+        var large = changed.Sum(log => log.Length) >= FirstLoadMinBytes;
+        using var journal = large && known.Count == 0 && IsEmpty() ? BulkJournal.TryEnter(connection) : null;
         using var writer = new LedgerWriter(connection);
         var affected = new AffectedRows(connection);
         var pending = new List<(AgentStep Step, byte[] Events)>();
         long inTransaction = 0;
         LedgerDatabase.Execute(connection, "BEGIN IMMEDIATE;");
         var committed = false;
-        DeferredIndexes? deferred = null;
         try
         {
-            // Under the write lock: still empty, so no other ingest got here first.
-            var firstLoad = bulk && known.Count == 0 && IsEmpty();
-            var batchSteps = firstLoad ? int.MaxValue : bulk ? BulkBatchSteps : BatchSteps;
-            deferred = firstLoad ? DeferredIndexes.Drop(connection) : null;
-            report.Load = firstLoad ? IngestLoad.FirstLoad : bulk ? IngestLoad.Bulk : IngestLoad.Incremental;
+            // Still empty under the write lock: no other ingest got here first.
+            var firstLoad = large && known.Count == 0 && IsEmpty();
+            report.Load = firstLoad ? IngestLoad.FirstLoad : IngestLoad.Incremental;
+            var batchSteps = firstLoad ? FirstLoadSettleSteps : BatchSteps;
             var collector = new Collector
             {
                 Progress = Progress is null ? null : (done, bytes) => Progress(done, changed.Count, bytes),
@@ -184,12 +171,10 @@ public sealed class Ingestor(LedgerDatabase ledger)
                         report.FilesResumed++;
                         report.StepsReplaced += affected.DeleteSteps(sourceId, from.LineNumber);
                     }
-                    else if (deferred is null)
+                    else if (!firstLoad) // (a first load has nothing to replace)
                     {
                         report.StepsReplaced += affected.DeleteSteps(sourceId, 0);
                     }
-
-                    // (A first load has no rows to replace, nor the index that would find them.)
 
                     affected.CountSteps(sourceId);
                     foreach (var (step, events) in pending)
@@ -211,7 +196,11 @@ public sealed class Ingestor(LedgerDatabase ledger)
                     if (inTransaction >= batchSteps)
                     {
                         affected.Settle();
-                        LedgerDatabase.Execute(connection, "COMMIT; BEGIN IMMEDIATE;");
+                        if (!firstLoad)
+                        {
+                            LedgerDatabase.Execute(connection, "COMMIT; BEGIN IMMEDIATE;");
+                        }
+
                         inTransaction = 0;
                     }
                 },
@@ -221,20 +210,12 @@ public sealed class Ingestor(LedgerDatabase ledger)
                 (step, events) => pending.Add((step, events)));
             report.Diagnostics = collect.Diagnostics;
             report.DuplicateSteps += collect.DuplicateSteps;
-            deferred?.Rebuild(); // before Settle, whose queries go through them
             affected.Settle();
             LedgerDatabase.Execute(connection, "COMMIT;");
             committed = true;
         }
         finally
         {
-            if (bulk)
-            {
-                // Back to SQLite's default for whatever this connection does next; the log this load
-                // grew is copied in and emptied by the next checkpoint (the ledger closes with one).
-                LedgerDatabase.Execute(connection, "PRAGMA wal_autocheckpoint = 1000;");
-            }
-
             if (!committed)
             {
                 LedgerDatabase.RollbackQuietly(connection);

@@ -23,8 +23,8 @@ public sealed class LedgerCrashTests : IDisposable
 
     private static string CliDll => Path.Combine(AppContext.BaseDirectory, "Tracelens.Cli.dll");
 
-    /// <param name="bulk">Whether an ingest into an empty ledger takes the bulk path (one transaction, indexes built at the end).</param>
-    private static Process Start(string home, string ledger, bool bulk = false, bool json = false)
+    /// <param name="firstLoad">Whether an ingest into an empty ledger is a first load (one transaction) whatever its size.</param>
+    private static Process Start(string home, string ledger, bool firstLoad = false, bool json = false)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -43,14 +43,14 @@ public sealed class LedgerCrashTests : IDisposable
         }
 
         psi.Environment["NO_COLOR"] = "1";
-        psi.Environment["TRACELENS_BULK_INGEST_MIN_BYTES"] = bulk ? "1" : "999999999999";
+        psi.Environment["TRACELENS_FIRST_LOAD_MIN_BYTES"] = firstLoad ? "1" : "999999999999";
         return Process.Start(psi)!;
     }
 
     /// <summary>Runs an ingest to the end; returns its <c>--json</c> report's <c>load</c>.</summary>
-    private static string Run(string home, string ledger, bool bulk = false)
+    private static string Run(string home, string ledger, bool firstLoad = false)
     {
-        using var p = Start(home, ledger, bulk, json: true);
+        using var p = Start(home, ledger, firstLoad, json: true);
         var stderr = p.StandardError.ReadToEndAsync();
         var stdout = p.StandardOutput.ReadToEnd();
         p.WaitForExit();
@@ -60,7 +60,7 @@ public sealed class LedgerCrashTests : IDisposable
     }
 
     /// <summary>Everything a report could read, in a canonical order.</summary>
-    private static string Content(string ledger)
+    internal static string Content(string ledger)
     {
         using var c = new SqliteConnection($"Data Source={ledger};Mode=ReadOnly;Pooling=False");
         c.Open();
@@ -76,7 +76,7 @@ public sealed class LedgerCrashTests : IDisposable
             "SELECT s.trace_key, e.event_index, e.event_type, e.timestamp FROM timing_events e JOIN steps s ON s.id = e.step_id ORDER BY s.trace_key, e.event_index",
             "SELECT session_id, steps FROM sessions ORDER BY session_id",
             "SELECT path, size_bytes, steps FROM sources ORDER BY path",
-            // Every index is there (a bulk load drops them and builds them again before it commits).
+            // Every index is there (a bulk import drops them and builds them again before it commits).
             "SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY type, name",
         })
         {
@@ -97,23 +97,23 @@ public sealed class LedgerCrashTests : IDisposable
     }
 
     /// <remarks>
-    /// The reference is always the batched path; the killed runs take the bulk path when
-    /// <paramref name="bulk"/>, so the test also proves both paths build the same ledger.
+    /// The reference is always the batched path; the killed runs are first loads when
+    /// <paramref name="firstLoad"/>, so the test also proves both paths build the same ledger.
     /// </remarks>
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void Killed_ingests_resume_to_the_same_ledger_as_an_uninterrupted_one(bool bulk)
+    public void Killed_ingests_resume_to_the_same_ledger_as_an_uninterrupted_one(bool firstLoad)
     {
         var home = Path.Combine(_dir, "home");
         SyntheticHistory.Generate(new SynthOptions { OutputDirectory = home, Seed = 21, TargetBytes = 30_000_000 });
         var reference = Path.Combine(_dir, "reference.db");
         Run(home, reference);
         var expected = Content(reference);
-        // How long an uninterrupted run of the path under test takes (the bulk one is faster).
+        // How long an uninterrupted run of the path under test takes (a first load is faster).
         var timed = Path.Combine(_dir, "timed.db");
         var clock = Stopwatch.StartNew();
-        Assert.Equal(bulk ? "first_load" : "incremental", Run(home, timed, bulk));
+        Assert.Equal(firstLoad ? "first_load" : "incremental", Run(home, timed, firstLoad));
         var uninterruptedMs = (int)clock.ElapsedMilliseconds;
         Assert.Equal(expected, Content(timed));
         var empty = Path.Combine(_dir, "empty.db");
@@ -123,36 +123,42 @@ public sealed class LedgerCrashTests : IDisposable
 
         var rng = new Random(7);
         var killedMidway = 0;
+        // Somewhere between startup and the end of the work an uninterrupted run needs; when a run
+        // ends before its kill (test classes run in parallel, so timings wander), aim earlier.
+        var latest = uninterruptedMs * 4 / 5;
         for (var attempt = 0; attempt < 3; attempt++)
         {
             var ledger = Path.Combine(_dir, $"killed-{attempt}.db");
             // Kill once or twice at random moments, then let a last run finish.
             for (var kill = 0; kill <= attempt % 2; kill++)
             {
-                using var p = Start(home, ledger, bulk);
-                // Somewhere between startup and the end of the work an uninterrupted run needs.
-                Thread.Sleep(rng.Next(uninterruptedMs / 5, uninterruptedMs * 4 / 5));
+                using var p = Start(home, ledger, firstLoad);
+                Thread.Sleep(rng.Next(uninterruptedMs / 5, Math.Max(latest, uninterruptedMs / 5 + 1)));
                 if (!p.HasExited)
                 {
                     p.Kill(entireProcessTree: true);
                     killedMidway++;
                 }
+                else
+                {
+                    latest = (latest + uninterruptedMs / 5) / 2;
+                }
 
                 p.WaitForExit();
-                if (bulk && File.Exists(ledger))
+                if (firstLoad && File.Exists(ledger))
                 {
-                    // The bulk path is one transaction: a kill leaves nothing or everything (once the
+                    // A first load is one transaction: a kill leaves nothing or everything (once the
                     // next open has replayed the hot journal). The batched path keeps each batch.
                     using (Tracelens.Ledger.LedgerDatabase.Open(ledger))
                     {
                     }
 
                     var after = Content(ledger);
-                    Assert.True(after == Content(empty) || after == expected, "a killed bulk ingest left a partial ledger");
+                    Assert.True(after == Content(empty) || after == expected, "a killed first load left a partial ledger");
                 }
             }
 
-            Run(home, ledger, bulk);
+            Run(home, ledger, firstLoad);
             Assert.Equal(expected, Content(ledger));
             using var c = new SqliteConnection($"Data Source={ledger};Pooling=False");
             c.Open();
@@ -252,7 +258,7 @@ public sealed class LedgerCrashTests : IDisposable
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void Two_concurrent_ingests_neither_duplicate_nor_drop_rows(bool bulk)
+    public void Two_concurrent_ingests_neither_duplicate_nor_drop_rows(bool firstLoad)
     {
         var home = Path.Combine(_dir, "home");
         SyntheticHistory.Generate(new SynthOptions { OutputDirectory = home, Seed = 22, TargetBytes = 8_000_000 });
@@ -260,8 +266,8 @@ public sealed class LedgerCrashTests : IDisposable
         Run(home, reference);
 
         var ledger = Path.Combine(_dir, "shared.db");
-        using var a = Start(home, ledger, bulk);
-        using var b = Start(home, ledger, bulk);
+        using var a = Start(home, ledger, firstLoad);
+        using var b = Start(home, ledger, firstLoad);
         foreach (var p in new[] { a, b })
         {
             p.StandardOutput.ReadToEnd();
