@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Tracelens.Model;
 
 namespace Tracelens.Ledger;
@@ -16,8 +15,10 @@ public sealed class LedgerReader(LedgerDatabase ledger)
     /// </param>
     public IEnumerable<AgentStep> Steps(bool toolInputs = true)
     {
-        var c = ledger.Connection;
-        using var stepsCommand = new SqliteCommand("""
+        // Read through the C API: a 357K-step ledger has 42 columns a step, and Microsoft.Data.Sqlite's
+        // per-column handle checks, plus a new string for every per-session value on every step,
+        // were most of the time. Per-session values (project, cwd, model, …) are shared strings.
+        using var query = new SqliteStatement(ledger.Connection, """
             SELECT id, provider, project, session_id, session_file, round_index, round_id, turn_id, cwd, model,
                    input_tokens_total, prefix_tokens, newly_append_tokens, claude_uncached_input_tokens,
                    claude_cache_creation_input_tokens, claude_cache_read_input_tokens, output_tokens, reasoning_output_tokens,
@@ -26,73 +27,76 @@ public sealed class LedgerReader(LedgerDatabase ledger)
                    request_id, stop_reason, cache_creation_5m_tokens, cache_creation_1h_tokens, started_at, is_sidechain,
                    parent_session_id, agent_id, subagent_type, parent_tool_call_id, first_line, tracelab_keys, timing_events_json
             FROM steps ORDER BY source_id, first_line, round_index, id;
-            """, c);
+            """);
+        var h = query.Handle;
+        var shared = new Utf8Strings();
         // Steps come in export order; their tools and events are fetched a batch at a time (one
         // query per table per batch, not per step: a 357K-step trace exports in seconds).
         var batch = new List<(long Id, AgentStep Step)>(BatchSize);
-        using var r = stepsCommand.ExecuteReader();
-        while (r.Read())
+        while (query.Step())
         {
-            if (!Providers.TryParse(r.GetString(1), out var provider))
+            var id = SqliteNative.sqlite3_column_int64(h, 0);
+            var providerName = shared.Get(h, 1)!;
+            if (!Providers.TryParse(providerName, out var provider))
             {
-                throw new LedgerException($"{ledger.Path}: step {r.GetInt64(0)} has an unknown provider '{r.GetString(1)}'");
+                throw new LedgerException($"{ledger.Path}: step {id} has an unknown provider '{providerName}'");
             }
 
             var step = new AgentStep
             {
                 Provider = provider,
-                Project = Str(r, 2),
-                SessionId = r.GetString(3),
-                SessionFile = Str(r, 4),
-                RoundIndex = r.GetInt32(5),
-                RoundId = r.GetString(6),
-                TurnId = Str(r, 7),
-                Cwd = Str(r, 8),
-                Model = Str(r, 9),
-                InputTokensTotal = r.GetInt64(10),
-                PrefixTokens = r.GetInt64(11),
-                NewlyAppendTokens = r.GetInt64(12),
-                ClaudeUncachedInputTokens = Long(r, 13),
-                ClaudeCacheCreationInputTokens = Long(r, 14),
-                ClaudeCacheReadInputTokens = Long(r, 15),
-                OutputTokens = r.GetInt64(16),
-                ReasoningOutputTokens = Long(r, 17),
-                CurrentInputEventCount = r.GetInt32(18),
-                CurrentUserMessageCount = r.GetInt32(19),
-                CurrentToolResultCount = r.GetInt32(20),
-                CurrentUserMessageChars = r.GetInt64(21),
-                CurrentToolResultChars = r.GetInt64(22),
-                CurrentInputChars = r.GetInt64(23),
-                FirstInputEventType = Str(r, 24),
-                Home = Str(r, 25),
-                User = Str(r, 26),
-                Store = Str(r, 27),
-                TraceKey = r.GetString(28),
-                RequestId = Str(r, 29),
-                StopReason = r.IsDBNull(30) ? null : StopReasons.Parse(r.GetString(30)),
-                CacheCreation5mTokens = r.GetInt64(31),
-                CacheCreation1hTokens = r.GetInt64(32),
-                StartedAt = Str(r, 33),
-                IsSidechain = r.GetInt64(34) != 0,
-                ParentSessionId = Str(r, 35),
-                AgentId = Str(r, 36),
-                SubagentType = Str(r, 37),
-                ParentToolCallId = Str(r, 38),
-                FirstLine = r.GetInt64(39),
-                TraceLabKeys = r.IsDBNull(40) ? null : (Export.TraceLabRowKeys)r.GetInt64(40),
+                Project = shared.Get(h, 2),
+                SessionId = shared.Get(h, 3)!,
+                SessionFile = shared.Get(h, 4),
+                RoundIndex = (int)Long(h, 5),
+                RoundId = Text(h, 6)!,
+                TurnId = Text(h, 7),
+                Cwd = shared.Get(h, 8),
+                Model = shared.Get(h, 9),
+                InputTokensTotal = Long(h, 10),
+                PrefixTokens = Long(h, 11),
+                NewlyAppendTokens = Long(h, 12),
+                ClaudeUncachedInputTokens = NullableLong(h, 13),
+                ClaudeCacheCreationInputTokens = NullableLong(h, 14),
+                ClaudeCacheReadInputTokens = NullableLong(h, 15),
+                OutputTokens = Long(h, 16),
+                ReasoningOutputTokens = NullableLong(h, 17),
+                CurrentInputEventCount = (int)Long(h, 18),
+                CurrentUserMessageCount = (int)Long(h, 19),
+                CurrentToolResultCount = (int)Long(h, 20),
+                CurrentUserMessageChars = Long(h, 21),
+                CurrentToolResultChars = Long(h, 22),
+                CurrentInputChars = Long(h, 23),
+                FirstInputEventType = shared.Get(h, 24),
+                Home = shared.Get(h, 25),
+                User = shared.Get(h, 26),
+                Store = shared.Get(h, 27),
+                TraceKey = Text(h, 28)!,
+                RequestId = Text(h, 29),
+                StopReason = shared.Get(h, 30) is { } stop ? StopReasons.Parse(stop) : null,
+                CacheCreation5mTokens = Long(h, 31),
+                CacheCreation1hTokens = Long(h, 32),
+                StartedAt = Text(h, 33),
+                IsSidechain = Long(h, 34) != 0,
+                ParentSessionId = shared.Get(h, 35),
+                AgentId = shared.Get(h, 36),
+                SubagentType = shared.Get(h, 37),
+                ParentToolCallId = shared.Get(h, 38),
+                FirstLine = Long(h, 39),
+                TraceLabKeys = NullableLong(h, 40) is { } keys ? (Export.TraceLabRowKeys)keys : null,
             };
-            step.TimingEvents = ParseEvents(r, 41, r.GetInt64(0));
-            batch.Add((r.GetInt64(0), step));
+            step.TimingEvents = ParseEvents(SqliteNative.Text(h, 41), id);
+            batch.Add((id, step));
             if (batch.Count == BatchSize)
             {
-                foreach (var done in Complete(batch, toolInputs))
+                foreach (var done in Complete(batch, toolInputs, shared))
                 {
                     yield return done;
                 }
             }
         }
 
-        foreach (var done in Complete(batch, toolInputs))
+        foreach (var done in Complete(batch, toolInputs, shared))
         {
             yield return done;
         }
@@ -101,7 +105,7 @@ public sealed class LedgerReader(LedgerDatabase ledger)
     private const int BatchSize = 2048;
 
     /// <summary>Attaches tools and events to a batch of steps, returns them in order and empties the batch.</summary>
-    private List<AgentStep> Complete(List<(long Id, AgentStep Step)> batch, bool toolInputs)
+    private List<AgentStep> Complete(List<(long Id, AgentStep Step)> batch, bool toolInputs, Utf8Strings shared)
     {
         if (batch.Count == 0)
         {
@@ -116,34 +120,34 @@ public sealed class LedgerReader(LedgerDatabase ledger)
 
         // Ids are integers read from the ledger, so inlining them is safe; SQLite caps bound parameters.
         var ids = string.Join(",", batch.Select(b => b.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        using (var tools = new SqliteCommand($"""
+        using (var tools = new SqliteStatement(ledger.Connection, $"""
             SELECT step_id, tool_index, tool_name, tool_call_id, emitted_at, result_at, {(toolInputs ? "input_json" : "x''")}, input_chars, result_chars, output_bytes,
                    output_truncated, tool_wall_latency_ms, tool_internal_latency_ms, is_error, target, shell_verb, subagent_type, spawned_agent_id
             FROM tool_calls WHERE step_id IN ({ids}) ORDER BY step_id, tool_index;
-            """, ledger.Connection))
-        using (var t = tools.ExecuteReader())
+            """))
         {
-            while (t.Read())
+            var t = tools.Handle;
+            while (tools.Step())
             {
-                byId[t.GetInt64(0)].Tools.Add(new ToolCall
+                byId[SqliteNative.sqlite3_column_int64(t, 0)].Tools.Add(new ToolCall
                 {
-                    ToolIndex = t.GetInt32(1),
-                    ToolName = Str(t, 2),
-                    ToolCallId = t.GetString(3),
-                    EmittedAt = Str(t, 4),
-                    ResultAt = Str(t, 5),
-                    InputPythonJson = (byte[])t.GetValue(6),
-                    InputChars = t.GetInt32(7),
-                    ResultChars = Int(t, 8),
-                    OutputBytes = Long(t, 9),
-                    OutputTruncated = Bool(t, 10),
-                    ToolWallLatencyMs = Long(t, 11),
-                    ToolInternalLatencyMs = Long(t, 12),
-                    IsError = Bool(t, 13),
-                    Target = Str(t, 14),
-                    ShellVerb = Str(t, 15),
-                    SubagentType = Str(t, 16),
-                    SpawnedAgentId = Str(t, 17),
+                    ToolIndex = (int)Long(t, 1),
+                    ToolName = shared.Get(t, 2),
+                    ToolCallId = Text(t, 3)!,
+                    EmittedAt = Text(t, 4),
+                    ResultAt = Text(t, 5),
+                    InputPythonJson = SqliteNative.Blob(t, 6).ToArray(),
+                    InputChars = (int)Long(t, 7),
+                    ResultChars = NullableLong(t, 8) is { } chars ? (int)chars : null,
+                    OutputBytes = NullableLong(t, 9),
+                    OutputTruncated = NullableLong(t, 10) is { } truncated ? truncated != 0 : null,
+                    ToolWallLatencyMs = NullableLong(t, 11),
+                    ToolInternalLatencyMs = NullableLong(t, 12),
+                    IsError = NullableLong(t, 13) is { } error ? error != 0 : null,
+                    Target = shared.Get(t, 14),
+                    ShellVerb = shared.Get(t, 15),
+                    SubagentType = shared.Get(t, 16),
+                    SpawnedAgentId = Text(t, 17),
                 });
             }
         }
@@ -156,20 +160,19 @@ public sealed class LedgerReader(LedgerDatabase ledger)
     /// <summary>The ordered timing events of one step; null when the step does not exist.</summary>
     public List<TimingEvent>? TimingEvents(long stepId)
     {
-        using var command = new SqliteCommand("SELECT timing_events_json FROM steps WHERE id = $id;", ledger.Connection);
-        command.Parameters.AddWithValue("$id", stepId);
-        using var reader = command.ExecuteReader();
-        return reader.Read() ? ParseEvents(reader, 0, stepId) : null;
+        using var query = new SqliteStatement(ledger.Connection, "SELECT timing_events_json FROM steps WHERE id = ?1;");
+        query.Bind(1, stepId);
+        return query.Step() ? ParseEvents(SqliteNative.Text(query.Handle, 0), stepId) : null;
     }
 
-    /// <summary>Decodes a stored <c>timing_events</c> array (UTF-8 text) read at column <paramref name="column"/>.</summary>
-    private List<TimingEvent> ParseEvents(SqliteDataReader r, int column, long stepId)
+    /// <summary>Decodes a stored <c>timing_events</c> array (UTF-8 text).</summary>
+    private List<TimingEvent> ParseEvents(ReadOnlySpan<byte> json, long stepId)
     {
-        var length = (int)r.GetBytes(column, 0, null, 0, 0);
+        var length = json.Length;
         var bytes = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(length, 2));
         try
         {
-            r.GetBytes(column, 0, bytes, 0, length);
+            json.CopyTo(bytes);
             var tape = Json.JsonTape.ForThread(1);
             if (tape.ParseInPlace(bytes, 0, length) && Export.TraceLabRowReader.MapTimingEvents(tape, out var error) is { } events)
             {
@@ -184,11 +187,12 @@ public sealed class LedgerReader(LedgerDatabase ledger)
         }
     }
 
-    private static string? Str(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+    /// <summary>A text column as a new string (values that rarely repeat), or null.</summary>
+    private static string? Text(IntPtr h, int column) =>
+        SqliteNative.sqlite3_column_type(h, column) == SqliteNative.Null ? null : System.Text.Encoding.UTF8.GetString(SqliteNative.Text(h, column));
 
-    private static long? Long(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt64(i);
+    private static long Long(IntPtr h, int column) => SqliteNative.sqlite3_column_int64(h, column);
 
-    private static int? Int(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt32(i);
-
-    private static bool? Bool(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt64(i) != 0;
+    private static long? NullableLong(IntPtr h, int column) =>
+        SqliteNative.sqlite3_column_type(h, column) == SqliteNative.Null ? null : SqliteNative.sqlite3_column_int64(h, column);
 }
