@@ -20,7 +20,7 @@ if [ ! -f "$home/ground_truth.json" ]; then
   echo "generating ${size_mb} MB Claude history in $home …" >&2
   ./tracelens synth --out "$home" --size-mb "$size_mb" --seed 1 --provider claude >&2
 fi
-bytes=$(find "$home/.claude" -name "*.jsonl" -printf "%s\n" | awk "{s+=\$1} END {printf \"%d\", s}")
+bytes=$(find "$home/.claude" -name "*.jsonl" -printf "%s\n" | awk "{s+=\$1} END {printf \"%.0f\", s}")
 records=$(find "$home/.claude" -name '*.jsonl' -exec cat {} + | wc -l)
 echo "history: $((bytes / 1000000)) MB of JSONL, ${records} records; $(nproc) cores; load: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
