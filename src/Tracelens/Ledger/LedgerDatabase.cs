@@ -38,7 +38,10 @@ public sealed class LedgerDatabase : IDisposable
     /// <summary>How long a statement waits for another process's lock before failing with SQLITE_BUSY.</summary>
     public const int BusyTimeoutMs = 10_000;
 
-    public static LedgerDatabase Open(string path)
+    public static LedgerDatabase Open(string path) => Open(path, BusyTimeoutMs);
+
+    /// <param name="busyTimeoutMs">How long to wait for another process's lock (tests shorten it).</param>
+    internal static LedgerDatabase Open(string path, int busyTimeoutMs)
     {
         var full = System.IO.Path.GetFullPath(path);
         try
@@ -62,9 +65,16 @@ public sealed class LedgerDatabase : IDisposable
             // One round of settings: bigger pages fit wide step rows and long keys with fewer splits
             // (page_size only takes effect on a new file); a 64 MB page cache keeps the indexes of a
             // large ingest in memory.
-            Configure(connection);
+            Configure(connection, busyTimeoutMs);
             Migrate(connection, full);
             return new LedgerDatabase(connection, full);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6) // SQLITE_BUSY, SQLITE_LOCKED
+        {
+            connection.Dispose();
+            throw new LedgerException(
+                $"{full}: cannot open the ledger: another process has held it for {busyTimeoutMs / 1000.0:0.#} s (a first ingest or a large import keeps it until it ends); try again when that has finished",
+                e);
         }
         catch (SqliteException e)
         {
@@ -86,14 +96,24 @@ public sealed class LedgerDatabase : IDisposable
     /// </summary>
     public void MapForReading() => Execute(Connection, "PRAGMA mmap_size = 1073741824;");
 
-    private static void Configure(SqliteConnection connection) => Execute(connection, $"""
-        PRAGMA busy_timeout = {BusyTimeoutMs};
-        PRAGMA page_size = 16384;
-        PRAGMA journal_mode = WAL;
-        PRAGMA synchronous = NORMAL;
-        PRAGMA foreign_keys = ON;
-        PRAGMA cache_size = -65536;
-        """);
+    private static void Configure(SqliteConnection connection, int busyTimeoutMs)
+    {
+        // Through the C API: Microsoft.Data.Sqlite retries a busy statement for another 30 s on top
+        // of SQLite's own busy timeout, so a ledger held by a first load would keep this open
+        // waiting for a minute before it said anything.
+        foreach (var pragma in (ReadOnlySpan<string>)[
+            $"PRAGMA busy_timeout = {busyTimeoutMs.ToString(CultureInfo.InvariantCulture)};",
+            "PRAGMA page_size = 16384;",
+            "PRAGMA journal_mode = WAL;",
+            "PRAGMA synchronous = NORMAL;",
+            "PRAGMA foreign_keys = ON;",
+            "PRAGMA cache_size = -65536;",
+        ])
+        {
+            using var statement = new SqliteStatement(connection, pragma);
+            statement.Step();
+        }
+    }
 
     /// <summary>
     /// SQLite says only "unable to open database file"; what the file system says about writing the

@@ -201,6 +201,27 @@ public sealed class LedgerTests : IDisposable
     }
 
     [Fact]
+    public void A_ledger_held_by_a_first_load_gives_a_clear_error_after_the_busy_timeout()
+    {
+        using (LedgerDatabase.Open(LedgerPath))
+        {
+        }
+
+        // What a first load looks like from outside: the rollback journal, and a write lock held.
+        using var loader = new SqliteConnection($"Data Source={LedgerPath};Pooling=False");
+        loader.Open();
+        new SqliteCommand("PRAGMA journal_mode = DELETE; BEGIN EXCLUSIVE;", loader).ExecuteNonQuery();
+
+        var e = Assert.Throws<LedgerException>(() => LedgerDatabase.Open(LedgerPath, busyTimeoutMs: 200));
+        Assert.Equal($"{LedgerPath}: cannot open the ledger: another process has held it for 0.2 s (a first ingest or a large import keeps it until it ends); try again when that has finished", e.Message);
+
+        new SqliteCommand("COMMIT;", loader).ExecuteNonQuery();
+        loader.Close();
+        using var after = LedgerDatabase.Open(LedgerPath, busyTimeoutMs: 200);
+        Assert.Equal("wal", new SqliteCommand("PRAGMA journal_mode;", after.Connection).ExecuteScalar());
+    }
+
+    [Fact]
     public void A_ledger_from_a_newer_tracelens_is_refused()
     {
         using (var db = LedgerDatabase.Open(LedgerPath))
