@@ -98,9 +98,11 @@ public sealed class LedgerDatabase : IDisposable
 
     private static void Configure(SqliteConnection connection, int busyTimeoutMs)
     {
-        // Through the C API: Microsoft.Data.Sqlite retries a busy statement for another 30 s on top
-        // of SQLite's own busy timeout, so a ledger held by a first load would keep this open
-        // waiting for a minute before it said anything.
+        // Through the C API, retried here until the busy timeout: SQLite returns SQLITE_BUSY at once,
+        // without waiting, where waiting could deadlock (switching a ledger that a first load holds
+        // in rollback-journal mode back to WAL), and Microsoft.Data.Sqlite would retry for 30 s on
+        // top of the timeout before saying anything.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         foreach (var pragma in (ReadOnlySpan<string>)[
             $"PRAGMA busy_timeout = {busyTimeoutMs.ToString(CultureInfo.InvariantCulture)};",
             "PRAGMA page_size = 16384;",
@@ -110,8 +112,19 @@ public sealed class LedgerDatabase : IDisposable
             "PRAGMA cache_size = -65536;",
         ])
         {
-            using var statement = new SqliteStatement(connection, pragma);
-            statement.Step();
+            while (true)
+            {
+                try
+                {
+                    using var statement = new SqliteStatement(connection, pragma);
+                    statement.Step();
+                    break;
+                }
+                catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6 && clock.ElapsedMilliseconds < busyTimeoutMs)
+                {
+                    Thread.Sleep(25);
+                }
+            }
         }
     }
 

@@ -123,17 +123,18 @@ public sealed class LedgerCrashTests : IDisposable
 
         var rng = new Random(7);
         var killedMidway = 0;
-        // Somewhere between startup and the end of the work an uninterrupted run needs; when a run
-        // ends before its kill (test classes run in parallel, so timings wander), aim earlier.
-        var latest = uninterruptedMs * 4 / 5;
-        for (var attempt = 0; attempt < 3; attempt++)
+        // Somewhere between startup and the end of the work an uninterrupted run needs. Test classes
+        // run in parallel, so timings wander: when a run ends before its kill, aim earlier, and go on
+        // (up to 12 ledgers) until at least two kills have landed.
+        int earliest = uninterruptedMs / 5, latest = uninterruptedMs * 4 / 5;
+        for (var attempt = 0; attempt < 3 || (killedMidway < 2 && attempt < 12); attempt++)
         {
             var ledger = Path.Combine(_dir, $"killed-{attempt}.db");
             // Kill once or twice at random moments, then let a last run finish.
             for (var kill = 0; kill <= attempt % 2; kill++)
             {
                 using var p = Start(home, ledger, firstLoad);
-                Thread.Sleep(rng.Next(uninterruptedMs / 5, Math.Max(latest, uninterruptedMs / 5 + 1)));
+                Thread.Sleep(rng.Next(earliest, Math.Max(latest, earliest + 1)));
                 if (!p.HasExited)
                 {
                     p.Kill(entireProcessTree: true);
@@ -141,7 +142,8 @@ public sealed class LedgerCrashTests : IDisposable
                 }
                 else
                 {
-                    latest = (latest + uninterruptedMs / 5) / 2;
+                    earliest = Math.Max(10, earliest / 2);
+                    latest = Math.Max(earliest + 1, latest / 2);
                 }
 
                 p.WaitForExit();
