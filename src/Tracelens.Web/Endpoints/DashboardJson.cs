@@ -24,9 +24,9 @@ public static class DashboardJson
         j.WriteNumber("total_input", k.TotalInput);
         j.WriteNumber("cached_input", k.CachedInput);
         j.WriteNumber("uncached_input", k.UncachedInput);
-        Ratio(j, "cached_share", k.CachedShare);
+        WriteRounded(j, "cached_share", k.CachedShare);
         j.WriteNumber("output", k.Output);
-        Ratio(j, "output_per_step", k.OutputPerStep);
+        WriteRounded(j, "output_per_step", k.OutputPerStep);
         j.WriteNumber("unpriced_steps", k.UnpricedSteps);
         j.WriteEndObject();
 
@@ -176,17 +176,21 @@ public static class DashboardJson
     /// <summary>Amounts divided by a count run to 28 digits; 10 decimals is a ten-billionth of a dollar.</summary>
     private static decimal? Round(decimal? usd) => usd is { } v ? Math.Round(v, 10, MidpointRounding.ToEven) : null;
 
-    private static void Ratio(Utf8JsonWriter j, string name, double? value)
+    /// <summary>A ratio or measure rounded by <see cref="Rounded"/>, or null.</summary>
+    internal static void WriteRounded(Utf8JsonWriter j, string name, double? value)
     {
         if (value is { } v)
         {
-            j.WriteNumber(name, Math.Round(v, 6, MidpointRounding.ToEven));
+            j.WriteNumber(name, Rounded(v));
         }
         else
         {
             j.WriteNull(name);
         }
     }
+
+    /// <summary>Six decimals: far below what a chart shows, and stable across platforms' last bits for the goldens.</summary>
+    internal static double Rounded(double value) => Math.Round(value, 6, MidpointRounding.ToEven);
 
     private static void Number(Utf8JsonWriter j, string name, long? value)
     {

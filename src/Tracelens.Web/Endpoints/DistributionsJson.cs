@@ -25,11 +25,11 @@ public static class DistributionsJson
             j.WriteStartObject();
             j.WriteString("category", b.Category);
             j.WriteNumber("calls", b.Calls);
-            Number(j, "p5", b.P5);
-            Number(j, "p25", b.P25);
-            Number(j, "median", b.Median);
-            Number(j, "p75", b.P75);
-            Number(j, "p95", b.P95);
+            DashboardJson.WriteRounded(j, "p5", b.P5);
+            DashboardJson.WriteRounded(j, "p25", b.P25);
+            DashboardJson.WriteRounded(j, "median", b.Median);
+            DashboardJson.WriteRounded(j, "p75", b.P75);
+            DashboardJson.WriteRounded(j, "p95", b.P95);
             j.WriteEndObject();
         }
 
@@ -80,12 +80,12 @@ public static class DistributionsJson
         var o = d.OutputTokens;
         j.WriteStartObject("output_tokens");
         j.WriteString("unit", "tokens");
-        Number(j, "p1", o.P1);
-        Number(j, "p99", o.P99);
+        DashboardJson.WriteRounded(j, "p1", o.P1);
+        DashboardJson.WriteRounded(j, "p99", o.P99);
         j.WriteStartArray("edges");
         foreach (var edge in o.Edges)
         {
-            j.WriteNumberValue(Round(edge));
+            j.WriteNumberValue(DashboardJson.Rounded(edge));
         }
 
         j.WriteEndArray();
@@ -138,14 +138,14 @@ public static class DistributionsJson
             j.WriteString("provider", c.Provider);
             j.WriteNumber("count", c.Count);
             j.WriteNumber("excluded", c.Excluded);
-            Number(j, "median", c.Median);
-            Number(j, "p90", c.P90);
+            DashboardJson.WriteRounded(j, "median", c.Median);
+            DashboardJson.WriteRounded(j, "p90", c.P90);
             j.WriteStartArray("points");
             foreach (var p in c.Points)
             {
                 j.WriteStartArray();
-                j.WriteNumberValue(Round(p.Value));
-                j.WriteNumberValue(Round(p.Fraction));
+                j.WriteNumberValue(DashboardJson.Rounded(p.Value));
+                j.WriteNumberValue(DashboardJson.Rounded(p.Fraction));
                 j.WriteEndArray();
             }
 
@@ -167,19 +167,4 @@ public static class DistributionsJson
 
         j.WriteEndArray();
     }
-
-    private static void Number(Utf8JsonWriter j, string name, double? value)
-    {
-        if (value is { } v)
-        {
-            j.WriteNumber(name, Round(v));
-        }
-        else
-        {
-            j.WriteNull(name);
-        }
-    }
-
-    /// <summary>Six decimals: far below what a chart shows, and stable across platforms' last bits for the goldens.</summary>
-    private static double Round(double value) => Math.Round(value, 6, MidpointRounding.ToEven);
 }
