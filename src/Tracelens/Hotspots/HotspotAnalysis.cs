@@ -51,32 +51,12 @@ public sealed class HotspotAnalysis(LedgerDatabase ledger, PriceBook prices, str
         // history both run on every core (whole-history hotspots on 100k steps: 1,016 → 884 ms).
         var parallel = steps.Count >= ParallelFromSteps;
         var sessions = new SessionAttribution[ranges.Count];
-        if (parallel)
-        {
-            Parallel.For(0, ranges.Count, i => sessions[i] = Walk(steps, ranges[i].Start, ranges[i].End));
-        }
-        else
-        {
-            for (var i = 0; i < ranges.Count; i++)
-            {
-                sessions[i] = Walk(steps, ranges[i].Start, ranges[i].End);
-            }
-        }
+        For(ranges.Count, parallel, i => sessions[i] = Walk(steps, ranges[i].Start, ranges[i].End));
 
         var calls = steps.SelectMany(s => s.Calls).ToList();
         var dimensions = new[] { HotspotDimension.File, HotspotDimension.Bash, HotspotDimension.BashVerb, HotspotDimension.Subagent, HotspotDimension.Mcp };
         var rollups = new List<HotspotRow>[dimensions.Length];
-        if (parallel)
-        {
-            Parallel.For(0, dimensions.Length, i => rollups[i] = Rollup(calls, dimensions[i], rankBy));
-        }
-        else
-        {
-            for (var i = 0; i < dimensions.Length; i++)
-            {
-                rollups[i] = Rollup(calls, dimensions[i], rankBy);
-            }
-        }
+        For(dimensions.Length, parallel, i => rollups[i] = Rollup(calls, dimensions[i], rankBy));
 
         return new HotspotReport
         {
@@ -98,6 +78,21 @@ public sealed class HotspotAnalysis(LedgerDatabase ledger, PriceBook prices, str
 
     /// <summary>From this many steps, the walks and rollups run in parallel (below, starting the threads costs more than it saves).</summary>
     internal int ParallelFromSteps { get; init; } = 10_000;
+
+    /// <summary>Runs <paramref name="body"/> for 0 … <paramref name="count"/> − 1, on every core or in order.</summary>
+    private static void For(int count, bool parallel, Action<int> body)
+    {
+        if (parallel)
+        {
+            Parallel.For(0, count, body);
+            return;
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            body(i);
+        }
+    }
 
     /// <summary>The attribution walk of one session (steps <paramref name="start"/> to <paramref name="end"/>, in order).</summary>
     private static SessionAttribution Walk(List<WalkStep> steps, int start, int end)
@@ -491,9 +486,10 @@ public sealed class HotspotAnalysis(LedgerDatabase ledger, PriceBook prices, str
                     throw new LedgerException($"{ledger.Path}: a step has the unknown provider '{providerName}'");
                 }
 
-                var usage = new TokenUsage(Integer(h, 7), Integer(h, 8), Integer(h, 9), Integer(h, 10), Integer(h, 11), Integer(h, 12),
+                long Tokens(int column) => SqliteNative.sqlite3_column_int64(h, column);
+                var usage = new TokenUsage(Tokens(7), Tokens(8), Tokens(9), Tokens(10), Tokens(11), Tokens(12),
                     ReasoningIncludedInOutput: provider != Provider.OpenCode);
-                step = new WalkStep(id, strings.Get(h, 1)!, Integer(h, 2), model, provider, strings.Get(h, 5), strings.Get(h, 6), usage,
+                step = new WalkStep(id, strings.Get(h, 1)!, SqliteNative.sqlite3_column_int64(h, 2), model, provider, strings.Get(h, 5), strings.Get(h, 6), usage,
                     prices.Cost(model, usage));
                 steps.Add(step);
             }
@@ -513,9 +509,9 @@ public sealed class HotspotAnalysis(LedgerDatabase ledger, PriceBook prices, str
     {
         var name = strings.Get(h, 14);
         var canonical = ToolTargets.CanonicalName(name);
-        var chars = NullableInteger(h, 15);
-        var bytes = NullableInteger(h, 16);
-        var marked = NullableInteger(h, 17) is { } m && m != 0;
+        var chars = SqliteNative.Int64OrNull(h, 15);
+        var bytes = SqliteNative.Int64OrNull(h, 16);
+        var marked = SqliteNative.Int64OrNull(h, 17) is { } m && m != 0;
         // Claude Code cuts a Bash result at its configured length without saying so (README, "Truncation").
         var atCap = step.Provider == Provider.Claude && ToolTargets.IsShell(canonical) && chars is { } n && n >= _caps.For(step.Cwd).Chars;
         var sizeBasis = bytes ?? chars ?? 0;
@@ -535,7 +531,7 @@ public sealed class HotspotAnalysis(LedgerDatabase ledger, PriceBook prices, str
             ResultChars = chars,
             OutputBytes = bytes,
             Truncated = marked || atCap,
-            IsError = NullableInteger(h, 18) is { } error ? error != 0 : null,
+            IsError = SqliteNative.Int64OrNull(h, 18) is { } error ? error != 0 : null,
             Target = strings.Get(h, 19),
             ShellVerb = strings.Get(h, 20),
             SubagentType = strings.Get(h, 21),
@@ -543,11 +539,6 @@ public sealed class HotspotAnalysis(LedgerDatabase ledger, PriceBook prices, str
             SizeTokens = (sizeBasis + 3) / 4,
         };
     }
-
-    private static long Integer(IntPtr h, int column) => SqliteNative.sqlite3_column_int64(h, column);
-
-    private static long? NullableInteger(IntPtr h, int column) =>
-        SqliteNative.sqlite3_column_type(h, column) == SqliteNative.Null ? null : SqliteNative.sqlite3_column_int64(h, column);
 
     private static bool Matches(Dictionary<string, string> known, string? model, string wanted)
     {

@@ -34,10 +34,10 @@ public sealed class LedgerDatabase : IDisposable
         Path = path;
     }
 
-    /// <summary>Opens (creating when absent) and migrates the ledger at <paramref name="path"/>.</summary>
     /// <summary>How long a statement waits for another process's lock before failing with SQLITE_BUSY.</summary>
     public const int BusyTimeoutMs = 10_000;
 
+    /// <summary>Opens (creating when absent) and migrates the ledger at <paramref name="path"/>.</summary>
     public static LedgerDatabase Open(string path) => Open(path, BusyTimeoutMs);
 
     /// <param name="busyTimeoutMs">How long to wait for another process's lock (tests shorten it).</param>

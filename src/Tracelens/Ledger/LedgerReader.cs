@@ -48,42 +48,42 @@ public sealed class LedgerReader(LedgerDatabase ledger)
                 Project = shared.Get(h, 2),
                 SessionId = shared.Get(h, 3)!,
                 SessionFile = shared.Get(h, 4),
-                RoundIndex = (int)Long(h, 5),
-                RoundId = Text(h, 6)!,
-                TurnId = Text(h, 7),
+                RoundIndex = (int)SqliteNative.sqlite3_column_int64(h, 5),
+                RoundId = SqliteNative.StringOrNull(h, 6)!,
+                TurnId = SqliteNative.StringOrNull(h, 7),
                 Cwd = shared.Get(h, 8),
                 Model = shared.Get(h, 9),
-                InputTokensTotal = Long(h, 10),
-                PrefixTokens = Long(h, 11),
-                NewlyAppendTokens = Long(h, 12),
-                ClaudeUncachedInputTokens = NullableLong(h, 13),
-                ClaudeCacheCreationInputTokens = NullableLong(h, 14),
-                ClaudeCacheReadInputTokens = NullableLong(h, 15),
-                OutputTokens = Long(h, 16),
-                ReasoningOutputTokens = NullableLong(h, 17),
-                CurrentInputEventCount = (int)Long(h, 18),
-                CurrentUserMessageCount = (int)Long(h, 19),
-                CurrentToolResultCount = (int)Long(h, 20),
-                CurrentUserMessageChars = Long(h, 21),
-                CurrentToolResultChars = Long(h, 22),
-                CurrentInputChars = Long(h, 23),
+                InputTokensTotal = SqliteNative.sqlite3_column_int64(h, 10),
+                PrefixTokens = SqliteNative.sqlite3_column_int64(h, 11),
+                NewlyAppendTokens = SqliteNative.sqlite3_column_int64(h, 12),
+                ClaudeUncachedInputTokens = SqliteNative.Int64OrNull(h, 13),
+                ClaudeCacheCreationInputTokens = SqliteNative.Int64OrNull(h, 14),
+                ClaudeCacheReadInputTokens = SqliteNative.Int64OrNull(h, 15),
+                OutputTokens = SqliteNative.sqlite3_column_int64(h, 16),
+                ReasoningOutputTokens = SqliteNative.Int64OrNull(h, 17),
+                CurrentInputEventCount = (int)SqliteNative.sqlite3_column_int64(h, 18),
+                CurrentUserMessageCount = (int)SqliteNative.sqlite3_column_int64(h, 19),
+                CurrentToolResultCount = (int)SqliteNative.sqlite3_column_int64(h, 20),
+                CurrentUserMessageChars = SqliteNative.sqlite3_column_int64(h, 21),
+                CurrentToolResultChars = SqliteNative.sqlite3_column_int64(h, 22),
+                CurrentInputChars = SqliteNative.sqlite3_column_int64(h, 23),
                 FirstInputEventType = shared.Get(h, 24),
                 Home = shared.Get(h, 25),
                 User = shared.Get(h, 26),
                 Store = shared.Get(h, 27),
-                TraceKey = Text(h, 28)!,
-                RequestId = Text(h, 29),
+                TraceKey = SqliteNative.StringOrNull(h, 28)!,
+                RequestId = SqliteNative.StringOrNull(h, 29),
                 StopReason = shared.Get(h, 30) is { } stop ? StopReasons.Parse(stop) : null,
-                CacheCreation5mTokens = Long(h, 31),
-                CacheCreation1hTokens = Long(h, 32),
-                StartedAt = Text(h, 33),
-                IsSidechain = Long(h, 34) != 0,
+                CacheCreation5mTokens = SqliteNative.sqlite3_column_int64(h, 31),
+                CacheCreation1hTokens = SqliteNative.sqlite3_column_int64(h, 32),
+                StartedAt = SqliteNative.StringOrNull(h, 33),
+                IsSidechain = SqliteNative.sqlite3_column_int64(h, 34) != 0,
                 ParentSessionId = shared.Get(h, 35),
                 AgentId = shared.Get(h, 36),
                 SubagentType = shared.Get(h, 37),
                 ParentToolCallId = shared.Get(h, 38),
-                FirstLine = Long(h, 39),
-                TraceLabKeys = NullableLong(h, 40) is { } keys ? (Export.TraceLabRowKeys)keys : null,
+                FirstLine = SqliteNative.sqlite3_column_int64(h, 39),
+                TraceLabKeys = SqliteNative.Int64OrNull(h, 40) is { } keys ? (Export.TraceLabRowKeys)keys : null,
             };
             step.TimingEvents = ParseEvents(SqliteNative.Text(h, 41), id);
             batch.Add((id, step));
@@ -131,23 +131,23 @@ public sealed class LedgerReader(LedgerDatabase ledger)
             {
                 byId[SqliteNative.sqlite3_column_int64(t, 0)].Tools.Add(new ToolCall
                 {
-                    ToolIndex = (int)Long(t, 1),
+                    ToolIndex = (int)SqliteNative.sqlite3_column_int64(t, 1),
                     ToolName = shared.Get(t, 2),
-                    ToolCallId = Text(t, 3)!,
-                    EmittedAt = Text(t, 4),
-                    ResultAt = Text(t, 5),
+                    ToolCallId = SqliteNative.StringOrNull(t, 3)!,
+                    EmittedAt = SqliteNative.StringOrNull(t, 4),
+                    ResultAt = SqliteNative.StringOrNull(t, 5),
                     InputPythonJson = SqliteNative.Blob(t, 6).ToArray(),
-                    InputChars = (int)Long(t, 7),
-                    ResultChars = NullableLong(t, 8) is { } chars ? (int)chars : null,
-                    OutputBytes = NullableLong(t, 9),
-                    OutputTruncated = NullableLong(t, 10) is { } truncated ? truncated != 0 : null,
-                    ToolWallLatencyMs = NullableLong(t, 11),
-                    ToolInternalLatencyMs = NullableLong(t, 12),
-                    IsError = NullableLong(t, 13) is { } error ? error != 0 : null,
+                    InputChars = (int)SqliteNative.sqlite3_column_int64(t, 7),
+                    ResultChars = SqliteNative.Int64OrNull(t, 8) is { } chars ? (int)chars : null,
+                    OutputBytes = SqliteNative.Int64OrNull(t, 9),
+                    OutputTruncated = SqliteNative.Int64OrNull(t, 10) is { } truncated ? truncated != 0 : null,
+                    ToolWallLatencyMs = SqliteNative.Int64OrNull(t, 11),
+                    ToolInternalLatencyMs = SqliteNative.Int64OrNull(t, 12),
+                    IsError = SqliteNative.Int64OrNull(t, 13) is { } error ? error != 0 : null,
                     Target = shared.Get(t, 14),
                     ShellVerb = shared.Get(t, 15),
                     SubagentType = shared.Get(t, 16),
-                    SpawnedAgentId = Text(t, 17),
+                    SpawnedAgentId = SqliteNative.StringOrNull(t, 17),
                 });
             }
         }
@@ -186,13 +186,4 @@ public sealed class LedgerReader(LedgerDatabase ledger)
             System.Buffers.ArrayPool<byte>.Shared.Return(bytes);
         }
     }
-
-    /// <summary>A text column as a new string (values that rarely repeat), or null.</summary>
-    private static string? Text(IntPtr h, int column) =>
-        SqliteNative.sqlite3_column_type(h, column) == SqliteNative.Null ? null : System.Text.Encoding.UTF8.GetString(SqliteNative.Text(h, column));
-
-    private static long Long(IntPtr h, int column) => SqliteNative.sqlite3_column_int64(h, column);
-
-    private static long? NullableLong(IntPtr h, int column) =>
-        SqliteNative.sqlite3_column_type(h, column) == SqliteNative.Null ? null : SqliteNative.sqlite3_column_int64(h, column);
 }

@@ -85,6 +85,14 @@ internal static unsafe partial class SqliteNative
         return text is null ? default : new ReadOnlySpan<byte>(text, sqlite3_column_bytes(statement, column));
     }
 
+    /// <summary>An integer column, or null for NULL.</summary>
+    public static long? Int64OrNull(IntPtr statement, int column) =>
+        sqlite3_column_type(statement, column) == Null ? null : sqlite3_column_int64(statement, column);
+
+    /// <summary>A text column as a new string, or null for NULL (<see cref="Utf8Strings"/> shares values that repeat).</summary>
+    public static string? StringOrNull(IntPtr statement, int column) =>
+        sqlite3_column_type(statement, column) == Null ? null : System.Text.Encoding.UTF8.GetString(Text(statement, column));
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ReadOnlySpan<byte> Blob(IntPtr statement, int column)
     {
