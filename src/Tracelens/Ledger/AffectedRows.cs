@@ -14,10 +14,26 @@ internal sealed class AffectedRows(SqliteConnection connection)
     private readonly HashSet<string> _lineageKeys = new(StringComparer.Ordinal);
     private readonly HashSet<string> _sessions = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Set when the ledger held nothing when this run took the write lock (a first ingest; any
+    /// later writer sees this run's first commit and settles every key). Then a lineage key needs
+    /// settling only once a second copy of it arrives: a key this run has stored once is the only
+    /// copy in the ledger, which counts as it is. That skips the dedupe queries for the ~97 % of
+    /// keys that are unique (0.5 s of a 3 GB first load).
+    /// </summary>
+    public bool LedgerWasEmpty { get; set; }
+
+    // Hash codes of the lineage keys seen once in this run (only when LedgerWasEmpty). A hash
+    // collision only sends a unique key through the dedupe queries, which find it unshared.
+    private readonly HashSet<int> _lineageSeen = [];
+
+    /// <summary>How many lineage keys went through the dedupe queries (for tests of the first-ingest shortcut).</summary>
+    public long LineageKeysSettled { get; private set; }
+
     public void Added(AgentStep step)
     {
         _sessions.Add(step.SessionId);
-        if (LedgerWriter.LineageKey(step) is { } key)
+        if (LedgerWriter.LineageKey(step) is { } key && (!LedgerWasEmpty || !_lineageSeen.Add(StringComparer.Ordinal.GetHashCode(key))))
         {
             _lineageKeys.Add(key);
         }
@@ -63,6 +79,7 @@ internal sealed class AffectedRows(SqliteConnection connection)
     {
         if (_lineageKeys.Count > 0)
         {
+            LineageKeysSettled += _lineageKeys.Count;
             Fill("affected_lineage", _lineageKeys);
             // The copy that counts: a main-chain copy over a sidechain one, then the most tokens (the
             // final snapshot) — ccusage's choice — then the copy in the session that began first (the

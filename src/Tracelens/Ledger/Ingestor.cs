@@ -66,6 +66,12 @@ public sealed class Ingestor(LedgerDatabase ledger)
     /// </summary>
     public int FirstLoadSettleSteps { get; init; } = 20_000;
 
+    /// <summary>Tests: settle every stored lineage key, as when the ledger was not empty (the reference for the first-ingest shortcut).</summary>
+    internal bool SettleEveryLineageKey { get; init; }
+
+    /// <summary>How many lineage keys the last <see cref="Run"/> sent through the dedupe queries.</summary>
+    internal long LineageKeysSettled { get; private set; }
+
     /// <summary>Called with (files read, files to read, bytes read) as changed files complete.</summary>
     public Action<int, int, long>? Progress { get; init; }
 
@@ -146,8 +152,10 @@ public sealed class Ingestor(LedgerDatabase ledger)
         try
         {
             // Still empty under the write lock: no other ingest got here first.
-            var firstLoad = large && known.Count == 0 && IsEmpty();
+            var wasEmpty = known.Count == 0 && IsEmpty();
+            var firstLoad = large && wasEmpty;
             report.Load = firstLoad ? IngestLoad.FirstLoad : IngestLoad.Incremental;
+            affected.LedgerWasEmpty = wasEmpty && !SettleEveryLineageKey;
             var batchSteps = firstLoad ? FirstLoadSettleSteps : BatchSteps;
             var collector = new Collector
             {
@@ -211,6 +219,7 @@ public sealed class Ingestor(LedgerDatabase ledger)
             report.Diagnostics = collect.Diagnostics;
             report.DuplicateSteps += collect.DuplicateSteps;
             affected.Settle();
+            LineageKeysSettled = affected.LineageKeysSettled;
             LedgerDatabase.Execute(connection, "COMMIT;");
             committed = true;
         }
@@ -223,7 +232,8 @@ public sealed class Ingestor(LedgerDatabase ledger)
 
             _storedBefore?.Dispose();
             _callStoredBefore?.Dispose();
-            _storedBefore = _callStoredBefore = null;
+            _upsertSource?.Dispose();
+            _storedBefore = _callStoredBefore = _upsertSource = null;
         }
 
         return report;
@@ -326,6 +336,7 @@ public sealed class Ingestor(LedgerDatabase ledger)
     }
 
     private SqliteStatement? _storedBefore;
+    private SqliteStatement? _upsertSource;
     private SqliteStatement? _callStoredBefore;
 
     private Dictionary<string, StoredSource> LoadSources()
@@ -360,33 +371,34 @@ public sealed class Ingestor(LedgerDatabase ledger)
 
     private long UpsertSource(SessionLog log, ReadCheckpoint checkpoint, int steps)
     {
-        using var command = ledger.Connection.CreateCommand();
-        command.CommandText = """
+        // One native prepared statement for the whole pass: a first ingest upserts thousands of
+        // sources, and a SqliteCommand per file cost ~70 µs each (0.4 s of a 3 GB first load).
+        var upsert = _upsertSource ??= new SqliteStatement(ledger.Connection, """
             INSERT INTO sources (provider, path, store, size_bytes, mtime_ns, inode, steps, ingested_at, cursor_offset, cursor_line,
                                  cursor_round_index, cursor_pending_events, cursor_line_fingerprint, cursor_synthetic_records, cursor_head_fingerprint)
-            VALUES ($provider, $path, $store, $size, $mtime, $inode, $steps, $now, $offset, $line, $round, $pending, $fingerprint, $synthetic, $head)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
             ON CONFLICT(path) DO UPDATE SET size_bytes = excluded.size_bytes, mtime_ns = excluded.mtime_ns, inode = excluded.inode,
                 steps = excluded.steps, ingested_at = excluded.ingested_at, cursor_offset = excluded.cursor_offset,
                 cursor_line = excluded.cursor_line, cursor_round_index = excluded.cursor_round_index,
                 cursor_pending_events = excluded.cursor_pending_events, cursor_line_fingerprint = excluded.cursor_line_fingerprint,
                 cursor_synthetic_records = excluded.cursor_synthetic_records, cursor_head_fingerprint = excluded.cursor_head_fingerprint
             RETURNING id;
-            """;
-        command.Parameters.AddWithValue("$provider", log.Provider.WireName());
-        command.Parameters.AddWithValue("$path", log.Path);
-        command.Parameters.AddWithValue("$store", log.Store);
-        command.Parameters.AddWithValue("$size", log.Length);
-        command.Parameters.AddWithValue("$mtime", log.ModifiedNs);
-        command.Parameters.AddWithValue("$inode", log.Inode);
-        command.Parameters.AddWithValue("$steps", steps);
-        command.Parameters.AddWithValue("$now", DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
-        command.Parameters.AddWithValue("$offset", checkpoint.Offset);
-        command.Parameters.AddWithValue("$line", checkpoint.LineNumber);
-        command.Parameters.AddWithValue("$round", checkpoint.RoundIndex);
-        command.Parameters.AddWithValue("$pending", checkpoint.PendingEvents);
-        command.Parameters.AddWithValue("$fingerprint", checkpoint.LineFingerprint);
-        command.Parameters.AddWithValue("$synthetic", checkpoint.SyntheticRecords);
-        command.Parameters.AddWithValue("$head", checkpoint.HeadFingerprint);
-        return (long)command.ExecuteScalar()!;
+            """);
+        upsert.Bind(1, log.Provider.WireName());
+        upsert.Bind(2, log.Path);
+        upsert.Bind(3, log.Store);
+        upsert.Bind(4, log.Length);
+        upsert.Bind(5, log.ModifiedNs);
+        upsert.Bind(6, log.Inode);
+        upsert.Bind(7, steps);
+        upsert.Bind(8, DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
+        upsert.Bind(9, checkpoint.Offset);
+        upsert.Bind(10, checkpoint.LineNumber);
+        upsert.Bind(11, checkpoint.RoundIndex);
+        upsert.Bind(12, checkpoint.PendingEvents);
+        upsert.Bind(13, checkpoint.LineFingerprint);
+        upsert.Bind(14, checkpoint.SyntheticRecords);
+        upsert.Bind(15, checkpoint.HeadFingerprint);
+        return upsert.ScalarInt64();
     }
 }

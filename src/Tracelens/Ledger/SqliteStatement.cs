@@ -161,6 +161,19 @@ internal sealed class SqliteStatement : IDisposable
         }
     }
 
+    /// <summary>Steps to the first row, returns its first column as an integer and resets the statement (e.g. for <c>RETURNING id</c>).</summary>
+    public long ScalarInt64()
+    {
+        try
+        {
+            return Step() ? SqliteNative.sqlite3_column_int64(_handle, 0) : throw new InvalidOperationException("the statement returned no row");
+        }
+        finally
+        {
+            _ = SqliteNative.sqlite3_reset(_handle);
+        }
+    }
+
     /// <summary>The rowid of the last row this connection inserted.</summary>
     public long LastInsertRowId => SqliteNative.sqlite3_last_insert_rowid(_dbHandle);
 
