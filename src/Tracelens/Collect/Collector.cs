@@ -179,10 +179,10 @@ public sealed class Collector
             if (log.Provider == Provider.Claude)
             {
                 var reader = new ClaudeSessionReader(diagnostics);
-                var head = incremental ? ReadCheckpoint.ReadHead(log.Path) : [];
                 var resume = ResumeAt?.Invoke(log);
                 if (resume is not null)
                 {
+                    var head = ReadCheckpoint.ReadHead(log.Path);
                     var tail = reader.Resume(log.Claude!, resume);
                     if (!reader.NeedsFullRead)
                     {
@@ -194,7 +194,9 @@ public sealed class Collector
 
                 using var lines = Open(log.Path, incremental);
                 var steps = reader.Read(log.Claude!, lines);
-                return (steps, new FileRead(null, WithHead(reader.Checkpoint, head), reader.SyntheticRecords));
+                // The head as the read's first bytes found it: a file rewritten during the read
+                // leaves a stale head and is read whole next time.
+                return (steps, new FileRead(null, WithHead(reader.Checkpoint, incremental ? lines.Head ?? [] : []), reader.SyntheticRecords));
             }
 
             if (log.Provider == Provider.OpenCode)

@@ -40,6 +40,15 @@ public sealed class JsonlLineReader : IDisposable
         return new JsonlLineReader(fs, bufferSize: size) { _consumedBefore = offset, LineNumber = startLineNumber };
     }
 
+    /// <summary>
+    /// Up to <see cref="ReadCheckpoint.HeadBytes"/> bytes from the start of the file, as its first read
+    /// found them (null when the reader started mid-file or has not read yet). Saves the ledger a
+    /// second open and read per file for the head fingerprint.
+    /// </summary>
+    public byte[]? Head => _head;
+
+    private byte[]? _head;
+
     /// <summary>The array holding the line last returned (valid until the next read).</summary>
     public byte[] LineBuffer => _buffer;
 
@@ -224,6 +233,12 @@ public sealed class JsonlLineReader : IDisposable
         if (n == 0)
         {
             _eof = true;
+        }
+
+        if (_head is null && _consumedBefore == 0 && _end == 0)
+        {
+            // The first read of a file opened at its start: keep its first bytes (see Head).
+            _head = _buffer.AsSpan(0, Math.Min(n, ReadCheckpoint.HeadBytes)).ToArray();
         }
 
         _end += n;

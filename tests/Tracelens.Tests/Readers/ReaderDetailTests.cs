@@ -125,4 +125,45 @@ public class ReaderDetailTests
         Assert.Equal(JsonStringCodec.CountCodePoints(text), chars);
         Assert.Equal(Encoding.UTF8.GetByteCount(text), bytes);
     }
+
+    [Fact]
+    public void A_line_reader_keeps_the_head_of_a_file_read_from_its_start_and_none_when_it_starts_mid_file()
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("tracelens-head-").FullName, "s.jsonl");
+        try
+        {
+            var content = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, 600).Select(i => $"{{\"n\":{i}}}\n")));
+            Assert.True(content.Length > ReadCheckpoint.HeadBytes);
+            File.WriteAllBytes(path, content);
+
+            using (var whole = JsonlLineReader.Open(path))
+            {
+                Assert.Null(whole.Head); // nothing read yet
+                while (whole.TryReadLine(out _))
+                {
+                }
+
+                Assert.Equal(content[..ReadCheckpoint.HeadBytes], whole.Head);
+                Assert.Equal(ReadCheckpoint.ReadHead(path), whole.Head);
+            }
+
+            using (var tail = JsonlLineReader.Open(path, offset: 100))
+            {
+                while (tail.TryReadLine(out _))
+                {
+                }
+
+                Assert.Null(tail.Head);
+            }
+
+            File.WriteAllBytes(path, content[..50]);
+            using var small = JsonlLineReader.Open(path);
+            Assert.True(small.TryReadLine(out _));
+            Assert.Equal(content[..50], small.Head);
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+        }
+    }
 }
