@@ -1,0 +1,172 @@
+using System.Text;
+using System.Text.Unicode;
+using Tracelens.Json;
+using Xunit;
+
+namespace Tracelens.Tests;
+
+/// <summary>
+/// The tape's string scanner looks for quotes, backslashes and control bytes 32 bytes at a time.
+/// This test holds it to a byte-at-a-time reference of the same rules (Python's json module: strict
+/// control characters, the eight escapes and \uXXXX) on strings whose escapes, quotes and
+/// multi-byte characters fall on every position of a block, including across block boundaries.
+/// (A variant that handled every stop of a block from one bit mask and validated UTF-8 inside the
+/// parse measured slower, 2026-12-02; this test was written for it and kept for the scanner.)
+/// </summary>
+public class JsonTapeStringTests
+{
+    private static readonly string[] Pieces =
+    [
+        "a", "xyz", "    ", "\\n", "\\\\", "\\\"", "\\/", "\\t", "\\u00e9", "\\u2028", "\\uABCD", "é", "日本", "😀",
+        "0123456789abcdefghijklmnopqrstuvwxyz",
+    ];
+
+    /// <summary>Rare bytes that make a string invalid: control, bad escapes, invalid UTF-8, a cut-off end.</summary>
+    private static readonly byte[][] Faults =
+    [
+        [0x01], [(byte)'\t'], [(byte)'\\', (byte)'x'], [(byte)'\\', (byte)'u', (byte)'1', (byte)'2', (byte)'g', (byte)'4'],
+        [0xff], [0x80], [0xe6, 0x97], [0xed, 0xa0, 0x80], [0xc0, 0xaf], [(byte)'\\'],
+    ];
+
+    private static byte[] RandomContent(Random rng, bool withFault)
+    {
+        var bytes = new List<byte>();
+        var n = rng.Next(0, 24);
+        for (var k = 0; k < n; k++)
+        {
+            bytes.AddRange(Encoding.UTF8.GetBytes(Pieces[rng.Next(Pieces.Length)]));
+        }
+
+        if (withFault)
+        {
+            bytes.InsertRange(rng.Next(bytes.Count + 1), Faults[rng.Next(Faults.Length)]);
+        }
+
+        return [.. bytes];
+    }
+
+    [Fact]
+    public void Strings_parse_exactly_as_a_byte_at_a_time_scan_would_at_every_block_position()
+    {
+        var rng = new Random(20261202);
+        var tape = new JsonTape();
+        var checkedFaults = 0;
+        for (var iteration = 0; iteration < 40_000; iteration++)
+        {
+            // ["first", "second"] after 0–63 spaces, so both strings start at every offset of a 32-byte block.
+            var first = RandomContent(rng, withFault: rng.Next(8) == 0);
+            var second = RandomContent(rng, withFault: rng.Next(8) == 0);
+            var line = new List<byte>();
+            line.AddRange(Enumerable.Repeat((byte)' ', rng.Next(64)));
+            line.Add((byte)'[');
+            var firstQuote = line.Count;
+            line.Add((byte)'"');
+            line.AddRange(first);
+            var firstClose = line.Count;
+            line.Add((byte)'"');
+            line.Add((byte)',');
+            var secondQuote = line.Count;
+            line.Add((byte)'"');
+            line.AddRange(second);
+            var secondClose = line.Count;
+            var cut = rng.Next(20) == 0; // the line ends inside the second string
+            if (!cut)
+            {
+                line.AddRange("\"]"u8.ToArray());
+            }
+
+            var bytes = line.ToArray();
+            var expected = Reference(bytes, firstQuote);
+            if (expected.Error is null && expected.End == firstClose)
+            {
+                expected = Reference(bytes, secondQuote);
+                if (expected.Error is null && expected.End != secondClose)
+                {
+                    continue; // a lone-backslash fault turned the next escaped quote into the closing one
+                }
+            }
+            else if (expected.Error is null)
+            {
+                continue;
+            }
+
+            var parsed = tape.ParseInPlace(bytes, 0, bytes.Length);
+            var context = $"iteration {iteration}: {Convert.ToHexString(bytes)}";
+            if (expected.Error is not null)
+            {
+                checkedFaults++;
+                Assert.False(parsed, context);
+                Assert.Equal(expected.Error, tape.Error);
+                continue;
+            }
+
+            Assert.True(parsed, $"{context}: {tape.Error}");
+            var a = JsonTape.FirstChild(JsonTape.Root);
+            if (Utf8.IsValid(first) && Utf8.IsValid(second)) // (the tape does not validate UTF-8; the line reader does)
+            {
+                Assert.Equal(Decode(first), tape.GetString(a));
+                Assert.Equal(Decode(second), tape.GetString(tape.NextOf(a)));
+            }
+        }
+
+        Assert.True(checkedFaults > 4000, $"only {checkedFaults} faulty lines were generated");
+    }
+
+    /// <summary>What the scan must report for the string whose opening quote is at <paramref name="quote"/>.</summary>
+    private static (string? Error, int End) Reference(byte[] s, int quote)
+    {
+        var p = quote + 1;
+        while (true)
+        {
+            if (p >= s.Length)
+            {
+                return ("unterminated string", -1);
+            }
+
+            var b = s[p];
+            if (b == (byte)'"')
+            {
+                return (null, p);
+            }
+
+            if (b < 0x20)
+            {
+                return ($"invalid control character at {p}", -1);
+            }
+
+            if (b == (byte)'\\')
+            {
+                if (p + 1 >= s.Length)
+                {
+                    return ("unterminated string", -1);
+                }
+
+                var c = s[p + 1];
+                if (c == (byte)'u')
+                {
+                    if (p + 5 >= s.Length || !s.AsSpan(p + 2, 4).ToArray().All(h => Uri.IsHexDigit((char)h)))
+                    {
+                        return ($"invalid \\u escape at {p}", -1);
+                    }
+
+                    p += 6;
+                }
+                else if ("\"\\/bfnrt"u8.Contains(c))
+                {
+                    p += 2;
+                }
+                else
+                {
+                    return ($"invalid escape at {p}", -1);
+                }
+
+                continue;
+            }
+
+            p++;
+        }
+    }
+
+    private static string Decode(byte[] content) =>
+        System.Text.Json.JsonSerializer.Deserialize<string>([(byte)'"', .. content, (byte)'"'])!;
+}
