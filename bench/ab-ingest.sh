@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# A/B benchmark: cold `ingest` of the same generated Claude history by the current build and by
+# the build of an earlier commit, interleaved run by run with ccusage, so that a noisy host (this
+# project's 2-core VM varies by ±20 % within minutes) shifts all three alike.
+#   bench/ab-ingest.sh [BASE_REV=HEAD~1] [SIZE_MB=3300] [RUNS=7]
+# Builds BASE_REV with Native AOT into .bench/ab-<sha> (a throwaway worktree; kept for reruns),
+# then prints, per command, the median and best wall time and the mean CPU time (user + system)
+# from /usr/bin/time: on 2 cores a cold ingest is bound by the sum of the reading and writing
+# threads' CPU, so CPU seconds are the steadier figure.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+base="${1:-HEAD~1}"
+size_mb="${2:-3300}"
+runs="${3:-7}"
+home="$PWD/.bench/history-${size_mb}mb-claude"
+./tracelens --version >/dev/null
+if [ ! -f "$home/ground_truth.json" ]; then
+  rm -rf "$home"
+  echo "generating ${size_mb} MB Claude history in $home …" >&2
+  ./tracelens synth --out "$home" --size-mb "$size_mb" --seed 1 --provider claude >&2
+fi
+
+sha=$(git rev-parse --short=12 "$base")
+base_cli="$PWD/.bench/ab-$sha"
+if [ ! -x "$base_cli/Tracelens.Cli" ]; then
+  tree=$(mktemp -d)
+  git worktree add -q --detach "$tree" "$sha"
+  rid="$(dotnet --info 2>/dev/null | awk '/^ *RID:/ && !found { print $2; found = 1 }' || true)"
+  echo "building $sha (Native AOT) into $base_cli …" >&2
+  if ! dotnet publish "$tree/src/Tracelens.Cli/Tracelens.Cli.csproj" -c Release -r "${rid:-linux-x64}" -p:PublishAot=true \
+      -p:IlcInstructionSet=native -p:DebugType=none -p:CopyOutputSymbolsToPublishDirectory=false -o "$base_cli" > "$base_cli.log" 2>&1; then
+    git worktree remove --force "$tree"
+    echo "the build of $sha failed; see $base_cli.log" >&2
+    exit 1
+  fi
+  git worktree remove --force "$tree"
+fi
+
+ccusage=""
+[ -x .bench/ccusage/node_modules/.bin/ccusage ] && ccusage="$PWD/.bench/ccusage/node_modules/.bin/ccusage"
+[ -z "$ccusage" ] && echo "ccusage is not installed (bench/ingest.sh installs it): timing the two builds only" >&2
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+find "$home" -name '*.jsonl' -exec cat {} + > /dev/null # warm the page cache: compare parsing, not the disk
+echo "history: $home; base $sha; $(nproc) cores; load: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+for i in $(seq 1 "$runs"); do
+  if [ -n "$ccusage" ]; then
+    { HOME="$home" /usr/bin/time -f "ccusage %e %U %S" "$ccusage" daily --json --offline > /dev/null; } 2>> "$work/times"
+  fi
+  for variant in "base=$base_cli/Tracelens.Cli" "current=$PWD/artifacts/cli/Tracelens.Cli"; do
+    rm -f "$work"/ledger.db*
+    { /usr/bin/time -f "${variant%%=*} %e %U %S" "${variant#*=}" ingest --home "$home" --ledger "$work/ledger.db" > /dev/null; } 2>> "$work/times"
+  done
+done
+for name in ccusage base current; do
+  grep "^$name " "$work/times" | sort -k2 -n | awk -v n="$name" '
+    { w[NR] = $2; cpu += $3 + $4 }
+    END { if (NR == 0) exit; printf "%-8s median %6.3f s  best %6.3f s  CPU %6.2f s  (%d runs)\n", n, w[int((NR + 1) / 2)], w[1], cpu / NR, NR }'
+done
