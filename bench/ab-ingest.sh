@@ -13,12 +13,10 @@ base="${1:-HEAD~1}"
 size_mb="${2:-3300}"
 runs="${3:-7}"
 home="$PWD/.bench/history-${size_mb}mb-claude"
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 ./tracelens --version >/dev/null
-if [ ! -f "$home/ground_truth.json" ]; then
-  rm -rf "$home"
-  echo "generating ${size_mb} MB Claude history in $home …" >&2
-  ./tracelens synth --out "$home" --size-mb "$size_mb" --seed 1 --provider claude >&2
-fi
+generated_history "$home" --size-mb "$size_mb" --provider claude
 
 sha=$(git rev-parse --short=12 "$base")
 base_cli="$PWD/.bench/ab-$sha"
@@ -36,9 +34,8 @@ if [ ! -x "$base_cli/Tracelens.Cli" ]; then
   git worktree remove --force "$tree"
 fi
 
-ccusage=""
-[ -x .bench/ccusage/node_modules/.bin/ccusage ] && ccusage="$PWD/.bench/ccusage/node_modules/.bin/ccusage"
-[ -z "$ccusage" ] && echo "ccusage is not installed (bench/ingest.sh installs it): timing the two builds only" >&2
+ccusage=$(ccusage_path)
+[ -z "$ccusage" ] && echo "ccusage is not available (no npm): timing the two builds only" >&2
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

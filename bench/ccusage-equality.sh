@@ -10,12 +10,10 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 [ $# -eq 0 ] && set -- 10000 100000 400000
-ccusage="${TRACELENS_CCUSAGE:-$PWD/.bench/ccusage/node_modules/.bin/ccusage}"
-if [ ! -x "$ccusage" ] && command -v npm >/dev/null; then
-  mkdir -p .bench/ccusage
-  (cd .bench/ccusage && npm install --no-audit --no-fund --silent ccusage@20.0.24 @ccusage/ccusage-linux-x64@20.0.24 >&2) || true
-fi
-[ -x "$ccusage" ] || { echo "ccusage not found: set TRACELENS_CCUSAGE or install npm" >&2; exit 2; }
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+ccusage="${TRACELENS_CCUSAGE:-$(ccusage_path)}"
+[ -n "$ccusage" ] && [ -x "$ccusage" ] || { echo "ccusage not found: set TRACELENS_CCUSAGE or install npm" >&2; exit 2; }
 ./tracelens --version >/dev/null
 clean_env=(env -u CLAUDE_CONFIG_DIR -u CODEX_HOME -u XDG_CONFIG_HOME -u XDG_DATA_HOME -u OPENCODE_DATA_DIR -u TRACELENS_HOME -u CCUSAGE_OFFLINE)
 echo "ccusage $("$ccusage" --version 2>/dev/null | tail -1); $(nproc) cores; load: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
@@ -24,11 +22,7 @@ status=0
 printf '%-8s %8s %10s %12s %12s %14s %14s %9s %9s %9s\n' records steps day×model token-diffs max-cost-Δ tracelens-\$ ccusage-\$ ccusage-s ingest-s daily-s
 for records in "$@"; do
   home="$PWD/.bench/equality-$records"
-  if [ ! -f "$home/ground_truth.json" ]; then
-    rm -rf "$home"
-    echo "generating $records records in $home …" >&2
-    ./tracelens synth --out "$home" --records "$records" --seed 1 >&2
-  fi
+  generated_history "$home" --records "$records"
   out="$PWD/.bench/equality-$records.out"
   mkdir -p "$out"
   ledger="$out/ledger.db"

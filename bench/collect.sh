@@ -13,23 +13,14 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 size_mb="${1:-1100}"
 runs="${2:-5}"
 home="$PWD/.bench/history-${size_mb}mb"
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 ./tracelens --version >/dev/null
-if [ ! -f "$home/ground_truth.json" ]; then
-  rm -rf "$home"
-  echo "generating ${size_mb} MB history in $home …" >&2
-  ./tracelens synth --out "$home" --size-mb "$size_mb" --seed 1 >&2
-fi
+generated_history "$home" --size-mb "$size_mb"
 bytes=$(find "$home/.claude" "$home/.codex" -name '*.jsonl' -printf '%s\n' | awk '{s+=$1} END {printf "%d", s}')
 echo "history: $((bytes / 1000000)) MB of JSONL; $(nproc) cores; load: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
-ccusage=""
-if command -v npm >/dev/null; then
-  if [ ! -x .bench/ccusage/node_modules/.bin/ccusage ]; then
-    mkdir -p .bench/ccusage
-    (cd .bench/ccusage && npm install --no-audit --no-fund --silent ccusage@20.0.24 @ccusage/ccusage-linux-x64@20.0.24 >&2) || true
-  fi
-  [ -x .bench/ccusage/node_modules/.bin/ccusage ] && ccusage="$PWD/.bench/ccusage/node_modules/.bin/ccusage"
-fi
+ccusage=$(ccusage_path)
 
 # Warm the page cache once so runs compare parsing, not the disk.
 find "$home" -name '*.jsonl' -exec cat {} + > /dev/null

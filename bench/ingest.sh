@@ -14,24 +14,15 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 size_mb="${1:-3300}"
 runs="${2:-3}"
 home="$PWD/.bench/history-${size_mb}mb-claude"
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 ./tracelens --version >/dev/null
-if [ ! -f "$home/ground_truth.json" ]; then
-  rm -rf "$home"
-  echo "generating ${size_mb} MB Claude history in $home …" >&2
-  ./tracelens synth --out "$home" --size-mb "$size_mb" --seed 1 --provider claude >&2
-fi
+generated_history "$home" --size-mb "$size_mb" --provider claude
 bytes=$(find "$home/.claude" -name "*.jsonl" -printf "%s\n" | awk "{s+=\$1} END {printf \"%.0f\", s}")
 records=$(find "$home/.claude" -name '*.jsonl' -exec cat {} + | wc -l)
 echo "history: $((bytes / 1000000)) MB of JSONL, ${records} records; $(nproc) cores; load: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
-ccusage=""
-if command -v npm >/dev/null; then
-  if [ ! -x .bench/ccusage/node_modules/.bin/ccusage ]; then
-    mkdir -p .bench/ccusage
-    (cd .bench/ccusage && npm install --no-audit --no-fund --silent ccusage@20.0.24 @ccusage/ccusage-linux-x64@20.0.24 >&2) || true
-  fi
-  [ -x .bench/ccusage/node_modules/.bin/ccusage ] && ccusage="$PWD/.bench/ccusage/node_modules/.bin/ccusage"
-fi
+ccusage=$(ccusage_path)
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

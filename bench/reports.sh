@@ -13,12 +13,10 @@ runs="${2:-5}"
 home="$PWD/.bench/reports-$records"
 out="$PWD/.bench/reports-$records.out"
 ledger="$out/ledger.db"
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 ./tracelens --version >/dev/null
-if [ ! -f "$home/ground_truth.json" ]; then
-  rm -rf "$home"
-  echo "generating $records records in $home …" >&2
-  ./tracelens synth --out "$home" --records "$records" --seed 1 >&2
-fi
+generated_history "$home" --records "$records"
 mkdir -p "$out"
 env -u CLAUDE_CONFIG_DIR -u CODEX_HOME -u XDG_DATA_HOME ./tracelens ingest --home "$home" --ledger "$ledger" > /dev/null
 steps=$(./tracelens summary --json --no-ingest --ledger "$ledger" --timezone UTC | python3 -c 'import json,sys; print(json.load(sys.stdin)["steps"])')

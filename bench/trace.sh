@@ -3,14 +3,14 @@
 # The rows are `collect -o` of .bench/history-1100mb (generated once, seed 1), repeated with
 # renamed sessions until the file reaches N megabytes or holds N rows (cut to exactly N), so every
 # row keeps a distinct trace_key. Nothing is rebuilt when OUTPUT exists.
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+
 generated_trace() {
   local trace="$1" unit="$2" target="$3"
   local home="$PWD/.bench/history-1100mb"
   [ -f "$trace" ] && return 0
-  if [ ! -f "$home/ground_truth.json" ]; then
-    rm -rf "$home"
-    ./tracelens synth --out "$home" --size-mb 1100 --seed 1 >&2
-  fi
+  generated_history "$home" --size-mb 1100
   local base
   base=$(mktemp)
   ./tracelens collect --home "$home" -o "$base" > /dev/null
