@@ -66,7 +66,7 @@ public sealed class Ingestor(LedgerDatabase ledger)
     /// </summary>
     public int FirstLoadSettleSteps { get; init; } = 20_000;
 
-    /// <summary>Tests: settle every stored lineage key, as when the ledger was not empty (the reference for the first-ingest shortcut).</summary>
+    /// <summary>Tests: settle every stored lineage key in a first load too (the reference for its dedupe shortcut).</summary>
     internal bool SettleEveryLineageKey { get; init; }
 
     /// <summary>How many lineage keys the last <see cref="Run"/> sent through the dedupe queries.</summary>
@@ -152,10 +152,11 @@ public sealed class Ingestor(LedgerDatabase ledger)
         try
         {
             // Still empty under the write lock: no other ingest got here first.
-            var wasEmpty = known.Count == 0 && IsEmpty();
-            var firstLoad = large && wasEmpty;
+            var firstLoad = large && known.Count == 0 && IsEmpty();
             report.Load = firstLoad ? IngestLoad.FirstLoad : IngestLoad.Incremental;
-            affected.LedgerWasEmpty = wasEmpty && !SettleEveryLineageKey;
+            // Only a first load, which commits once: between the batches of an incremental ingest
+            // another process could store a copy this run would then never settle.
+            affected.LedgerWasEmpty = firstLoad && !SettleEveryLineageKey;
             var batchSteps = firstLoad ? FirstLoadSettleSteps : BatchSteps;
             var collector = new Collector
             {

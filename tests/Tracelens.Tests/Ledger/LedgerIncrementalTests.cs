@@ -277,17 +277,18 @@ public sealed class LedgerIncrementalTests : IDisposable
     }
 
     [Fact]
-    public void A_first_ingest_dedupes_only_keys_stored_twice_and_ends_as_settling_every_key_would()
+    public void A_first_load_dedupes_only_keys_stored_twice_and_ends_as_settling_every_key_would()
     {
         var home = Path.Combine(_dir, "home");
         SyntheticHistory.Generate(new SynthOptions { OutputDirectory = home, Seed = 12, TargetBytes = 4_000_000, Providers = [Model.Provider.Claude] });
 
-        // Small batches, so that copies of one response land in different commits and settles.
+        // A first load (whatever the size) settling every 7 steps, so that copies of one response
+        // land in different settles.
         using var shortcut = LedgerDatabase.Open(Path.Combine(_dir, "shortcut.db"));
-        var fast = new Ingestor(shortcut) { BatchSteps = 7 };
-        fast.Run(Home(home));
+        var fast = new Ingestor(shortcut) { FirstLoadMinBytes = 0, FirstLoadSettleSteps = 7 };
+        Assert.Equal(IngestLoad.FirstLoad, fast.Run(Home(home)).Load);
         using var reference = LedgerDatabase.Open(Path.Combine(_dir, "reference.db"));
-        var every = new Ingestor(reference) { BatchSteps = 7, SettleEveryLineageKey = true };
+        var every = new Ingestor(reference) { FirstLoadMinBytes = 0, FirstLoadSettleSteps = 7, SettleEveryLineageKey = true };
         every.Run(Home(home));
 
         Assert.Equal(Dump(reference), Dump(shortcut));
@@ -295,12 +296,20 @@ public sealed class LedgerIncrementalTests : IDisposable
         var shared = Scalar(shortcut, "SELECT count(*) FROM (SELECT lineage_key FROM steps WHERE lineage_key IS NOT NULL GROUP BY lineage_key HAVING count(*) > 1);");
         var extraCopies = Scalar(shortcut, "SELECT count(*) - count(DISTINCT lineage_key) FROM steps WHERE lineage_key IS NOT NULL;");
         Assert.True(shared > 0, "the generated history should replay some responses");
-        Assert.InRange(every.LineageKeysSettled, keys, long.MaxValue); // every key, once per batch that touched it
+        Assert.InRange(every.LineageKeysSettled, keys, long.MaxValue); // every key, once per settle that touched it
         // Each key is settled when a further copy of it arrives (a hash collision could add one more).
         Assert.InRange(fast.LineageKeysSettled, shared, extraCopies + 1);
         Assert.True(fast.LineageKeysSettled < keys, $"settled {fast.LineageKeysSettled} of {keys} keys");
 
-        // The next run starts on a non-empty ledger and settles what it touches in full.
+        // An incremental ingest into an empty ledger commits between batches, where another
+        // process could store a copy of a key it has seen once: it settles every key.
+        using var batched = LedgerDatabase.Open(Path.Combine(_dir, "batched.db"));
+        var incremental = new Ingestor(batched) { FirstLoadMinBytes = long.MaxValue, BatchSteps = 7 };
+        Assert.Equal(IngestLoad.Incremental, incremental.Run(Home(home)).Load);
+        Assert.InRange(incremental.LineageKeysSettled, keys, long.MaxValue);
+        Assert.Equal(Dump(reference), Dump(batched));
+
+        // The next run is incremental and settles what it touches in full.
         File.AppendAllLines(ClaudeFiles(home)[0], [User("2026-03-01T00:00:00Z", "\"more\""), Assistant("msg_late", "req_late", "2026-03-01T00:00:01Z", "[]")]);
         fast.Run(Home(home));
         Assert.InRange(fast.LineageKeysSettled, 1, 2); // the new step, and the last one re-read from the checkpoint
