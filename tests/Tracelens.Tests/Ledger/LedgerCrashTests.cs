@@ -135,9 +135,8 @@ public sealed class LedgerCrashTests : IDisposable
             {
                 using var p = Start(home, ledger, firstLoad);
                 Thread.Sleep(rng.Next(earliest, Math.Max(latest, earliest + 1)));
-                if (!p.HasExited)
+                if (KilledMidway(p))
                 {
-                    p.Kill(entireProcessTree: true);
                     killedMidway++;
                 }
                 else
@@ -206,9 +205,8 @@ public sealed class LedgerCrashTests : IDisposable
             using (var p = StartImport(trace, ledger))
             {
                 Thread.Sleep(rng.Next(importMs / 4, importMs * 3 / 4));
-                if (!p.HasExited)
+                if (KilledMidway(p))
                 {
-                    p.Kill(entireProcessTree: true);
                     killedMidway++;
                 }
 
@@ -233,6 +231,38 @@ public sealed class LedgerCrashTests : IDisposable
         }
 
         Assert.True(killedMidway >= 2, $"only {killedMidway} kills landed before the import finished; the test proves nothing");
+    }
+
+    /// <summary>SIGKILLs a child that is still running; false when it had exited (also between the check and the kill).</summary>
+    private static bool KilledMidway(Process p)
+    {
+        if (p.HasExited)
+        {
+            return false;
+        }
+
+        try
+        {
+            p.Kill(entireProcessTree: true);
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false; // it exited just now
+        }
+    }
+
+    /// <summary>Copies a closed ledger's files (database, and WAL and shared memory when present) over another's.</summary>
+    private static void CopyLedger(string from, string to)
+    {
+        foreach (var suffix in new[] { string.Empty, "-wal", "-shm", "-journal" })
+        {
+            File.Delete(to + suffix);
+            if (File.Exists(from + suffix))
+            {
+                File.Copy(from + suffix, to + suffix);
+            }
+        }
     }
 
     private static Process StartImport(string trace, string ledger)
@@ -285,7 +315,7 @@ public sealed class LedgerCrashTests : IDisposable
     public void Ingests_killed_while_resuming_grown_files_end_equal_to_a_fresh_ledger()
     {
         var home = Path.Combine(_dir, "home");
-        SyntheticHistory.Generate(new SynthOptions { OutputDirectory = home, Seed = 23, TargetBytes = 12_000_000, Providers = [Model.Provider.Claude] });
+        SyntheticHistory.Generate(new SynthOptions { OutputDirectory = home, Seed = 23, TargetBytes = 30_000_000, Providers = [Model.Provider.Claude] });
         var full = Directory.GetFiles(Path.Combine(home, ".claude"), "*.jsonl", SearchOption.AllDirectories).ToDictionary(f => f, File.ReadAllBytes);
         foreach (var (file, bytes) in full)
         {
@@ -296,32 +326,44 @@ public sealed class LedgerCrashTests : IDisposable
 
         var ledger = Path.Combine(_dir, "grown.db");
         Run(home, ledger);
+        var before = Path.Combine(_dir, "before-growth");
+        CopyLedger(ledger, before);
         foreach (var (file, bytes) in full)
         {
             using var stream = new FileStream(file, FileMode.Append);
             stream.Write(bytes.AsSpan((int)stream.Length));
         }
 
-        // The reference: a fresh ledger of the grown files, and how long its ingest takes.
+        // The reference: a fresh ledger of the grown files.
         var reference = Path.Combine(_dir, "reference.db");
-        var clock = Stopwatch.StartNew();
         Run(home, reference);
-        var freshMs = (int)clock.ElapsedMilliseconds;
 
-        // Kill resuming ingests at random moments, then let one finish.
+        // How long a resuming ingest takes, start to exit (on a copy): kills land at a third to
+        // nine tenths of that, and an ingest that still finishes first shortens the next wait.
+        // It then leaves nothing to resume, so the ledger goes back to before the growth (a faster
+        // build or machine must not make the test vacuous).
+        var timing = Path.Combine(_dir, "timing.db");
+        CopyLedger(before, timing);
+        var clock = Stopwatch.StartNew();
+        Run(home, timing);
+        var runMs = Math.Max(6, (int)clock.ElapsedMilliseconds);
+
         var rng = new Random(11);
         var landed = 0;
-        for (var kill = 0; kill < 4; kill++)
+        for (var attempt = 0; attempt < 12 && landed < 3; attempt++)
         {
             using var p = Start(home, ledger);
-            Thread.Sleep(rng.Next(freshMs / 8, freshMs / 3));
-            if (!p.HasExited)
+            Thread.Sleep(rng.Next(runMs / 3, runMs * 9 / 10));
+            if (KilledMidway(p))
             {
-                p.Kill(entireProcessTree: true);
                 landed++;
+                p.WaitForExit();
+                continue;
             }
 
             p.WaitForExit();
+            runMs = Math.Max(6, Math.Min(runMs, (int)(p.ExitTime - p.StartTime).TotalMilliseconds) * 3 / 4);
+            CopyLedger(before, ledger);
         }
 
         Run(home, ledger);
