@@ -196,7 +196,7 @@ public sealed class Collector
                 var steps = reader.Read(log.Claude!, lines);
                 // The head as the read's first bytes found it: a file rewritten during the read
                 // leaves a stale head and is read whole next time.
-                return (steps, new FileRead(null, WithHead(reader.Checkpoint, incremental ? lines.Head ?? [] : []), reader.SyntheticRecords));
+                return (steps, new FileRead(null, WithHead(reader.Checkpoint, lines.Head ?? []), reader.SyntheticRecords));
             }
 
             if (log.Provider == Provider.OpenCode)
@@ -225,6 +225,7 @@ public sealed class Collector
     {
         var lines = JsonlLineReader.Open(path);
         lines.HoldBackUnfinishedLine = incremental;
+        lines.KeepHead = incremental;
         return lines;
     }
 }

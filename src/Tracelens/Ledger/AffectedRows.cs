@@ -23,9 +23,9 @@ internal sealed class AffectedRows(SqliteConnection connection)
     /// incremental ingest commits between batches, where another process could store a copy of a
     /// key this run has seen once; it settles every key it touches.)
     /// </summary>
-    public bool LedgerWasEmpty { get; set; }
+    public bool FirstLoad { get; set; }
 
-    // Hash codes of the lineage keys seen once in this run (only when LedgerWasEmpty). A hash
+    // Hash codes of the lineage keys seen once in this run (only in a first load). A hash
     // collision only sends a unique key through the dedupe queries, which find it unshared.
     private readonly HashSet<int> _lineageSeen = [];
 
@@ -35,7 +35,7 @@ internal sealed class AffectedRows(SqliteConnection connection)
     public void Added(AgentStep step)
     {
         _sessions.Add(step.SessionId);
-        if (LedgerWriter.LineageKey(step) is { } key && (!LedgerWasEmpty || !_lineageSeen.Add(StringComparer.Ordinal.GetHashCode(key))))
+        if (LedgerWriter.LineageKey(step) is { } key && (!FirstLoad || !_lineageSeen.Add(StringComparer.Ordinal.GetHashCode(key))))
         {
             _lineageKeys.Add(key);
         }

@@ -156,7 +156,7 @@ public sealed class Ingestor(LedgerDatabase ledger)
             report.Load = firstLoad ? IngestLoad.FirstLoad : IngestLoad.Incremental;
             // Only a first load, which commits once: between the batches of an incremental ingest
             // another process could store a copy this run would then never settle.
-            affected.LedgerWasEmpty = firstLoad && !SettleEveryLineageKey;
+            affected.FirstLoad = firstLoad && !SettleEveryLineageKey;
             var batchSteps = firstLoad ? FirstLoadSettleSteps : BatchSteps;
             var collector = new Collector
             {

@@ -41,11 +41,14 @@ public sealed class JsonlLineReader : IDisposable
     }
 
     /// <summary>
-    /// Up to <see cref="ReadCheckpoint.HeadBytes"/> bytes from the start of the file, as its first read
-    /// found them (null when the reader started mid-file or has not read yet). Saves the ledger a
-    /// second open and read per file for the head fingerprint.
+    /// With <see cref="KeepHead"/>: up to <see cref="ReadCheckpoint.HeadBytes"/> bytes from the start
+    /// of the file, as its first read found them (null when the reader started mid-file or has not
+    /// read yet). Saves the ledger a second open and read per file for the head fingerprint.
     /// </summary>
     public byte[]? Head => _head;
+
+    /// <summary>Whether to keep <see cref="Head"/> (only incremental reads need it; other reads skip the copy).</summary>
+    public bool KeepHead { get; set; }
 
     private byte[]? _head;
 
@@ -235,7 +238,7 @@ public sealed class JsonlLineReader : IDisposable
             _eof = true;
         }
 
-        if (_head is null && _consumedBefore == 0 && _end == 0)
+        if (KeepHead && _head is null && _consumedBefore == 0 && _end == 0)
         {
             // The first read of a file opened at its start: keep its first bytes (see Head).
             _head = _buffer.AsSpan(0, Math.Min(n, ReadCheckpoint.HeadBytes)).ToArray();

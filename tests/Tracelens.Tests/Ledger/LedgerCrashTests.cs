@@ -354,14 +354,14 @@ public sealed class LedgerCrashTests : IDisposable
         {
             using var p = Start(home, ledger);
             Thread.Sleep(rng.Next(runMs / 3, runMs * 9 / 10));
-            if (KilledMidway(p))
+            var killed = KilledMidway(p);
+            p.WaitForExit();
+            if (killed)
             {
                 landed++;
-                p.WaitForExit();
                 continue;
             }
 
-            p.WaitForExit();
             runMs = Math.Max(6, Math.Min(runMs, (int)(p.ExitTime - p.StartTime).TotalMilliseconds) * 3 / 4);
             CopyLedger(before, ledger);
         }

@@ -136,8 +136,18 @@ public class ReaderDetailTests
             Assert.True(content.Length > ReadCheckpoint.HeadBytes);
             File.WriteAllBytes(path, content);
 
+            using (var plain = JsonlLineReader.Open(path))
+            {
+                while (plain.TryReadLine(out _))
+                {
+                }
+
+                Assert.Null(plain.Head); // not asked for: no copy
+            }
+
             using (var whole = JsonlLineReader.Open(path))
             {
+                whole.KeepHead = true;
                 Assert.Null(whole.Head); // nothing read yet
                 while (whole.TryReadLine(out _))
                 {
@@ -149,6 +159,7 @@ public class ReaderDetailTests
 
             using (var tail = JsonlLineReader.Open(path, offset: 100))
             {
+                tail.KeepHead = true;
                 while (tail.TryReadLine(out _))
                 {
                 }
@@ -158,6 +169,7 @@ public class ReaderDetailTests
 
             File.WriteAllBytes(path, content[..50]);
             using var small = JsonlLineReader.Open(path);
+            small.KeepHead = true;
             Assert.True(small.TryReadLine(out _));
             Assert.Equal(content[..50], small.Head);
         }
