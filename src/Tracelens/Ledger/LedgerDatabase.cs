@@ -24,6 +24,15 @@ public sealed class LedgerDatabase : IDisposable
 
     private const string MigrationPrefix = "Tracelens.Ledger.Migrations.";
 
+    static LedgerDatabase()
+    {
+        // SQLite's memory statistics take a global mutex on every allocation, and nothing here
+        // reads them. Settable only before SQLite initializes (the first connection of the
+        // process); when something opened one earlier, SQLite refuses and the default stays.
+        SQLitePCL.Batteries_V2.Init();
+        _ = SQLitePCL.raw.sqlite3_config(SQLitePCL.raw.SQLITE_CONFIG_MEMSTATUS, 0);
+    }
+
     public SqliteConnection Connection { get; }
 
     public string Path { get; }

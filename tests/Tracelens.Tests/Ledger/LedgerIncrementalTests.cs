@@ -317,6 +317,59 @@ public sealed class LedgerIncrementalTests : IDisposable
     }
 
     [Fact]
+    public async Task Sources_another_ingest_stored_after_this_one_listed_them_are_updated_not_duplicated()
+    {
+        var home = Path.Combine(_dir, "home");
+        SyntheticHistory.Generate(new SynthOptions { OutputDirectory = home, Seed = 5, TargetBytes = 600_000, Providers = [Model.Provider.Claude] });
+        var full = ClaudeFiles(home).ToDictionary(f => f, File.ReadAllBytes);
+        var ledgerPath = Path.Combine(_dir, "ledger.db");
+        using var db = LedgerDatabase.Open(ledgerPath);
+        // Between this ingest listing the (no) stored sources and writing, another process ingests
+        // the first half of every file, which then grows to its whole: every path this one
+        // inserts is already there, under the other's ids, with the other's fingerprint and rows.
+        var late = new Ingestor(db)
+        {
+            FirstLoadMinBytes = 0,
+            AfterSourcesListed = () =>
+            {
+                foreach (var (file, bytes) in full)
+                {
+                    File.WriteAllBytes(file, bytes.AsSpan(0, CutAtLine(bytes, bytes.Length / 2)).ToArray());
+                }
+
+                using (var other = LedgerDatabase.Open(ledgerPath))
+                {
+                    new Ingestor(other).Run(Home(home));
+                }
+
+                foreach (var (file, bytes) in full)
+                {
+                    File.WriteAllBytes(file, bytes);
+                }
+            },
+        };
+        var discovered = Ingestor.StartDiscovery(Home(home)); // the whole files, found before the other ingest
+        await discovered;
+        var report = late.Run(Home(home), discovered);
+
+        Assert.Equal(IngestLoad.Incremental, report.Load); // the ledger was no longer empty under the write lock
+        Assert.Equal(full.Count, report.FilesRead);
+        Assert.Equal(full.Count, Scalar(db, "SELECT count(*) FROM sources;"));
+        Assert.Equal(0, Scalar(db, "SELECT count(*) FROM steps WHERE source_id NOT IN (SELECT id FROM sources);"));
+        Assert.Equal(FreshDump(home), Dump(db));
+        // The fingerprints are the whole files', not the halves the other ingest stored.
+        using var sizes = new SqliteCommand("SELECT path, size_bytes FROM sources ORDER BY path;", db.Connection);
+        using var r = sizes.ExecuteReader();
+        var stored = new Dictionary<string, long>();
+        while (r.Read())
+        {
+            stored[r.GetString(0)] = r.GetInt64(1);
+        }
+
+        Assert.Equal(full.ToDictionary(f => f.Key, f => (long)f.Value.Length), stored);
+    }
+
+    [Fact]
     public void Ledger_totals_of_counted_steps_equal_the_generators_deduplicated_truth()
     {
         var home = Path.Combine(_dir, "home");
