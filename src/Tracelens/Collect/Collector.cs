@@ -41,6 +41,9 @@ public sealed class Collector
 
     public Collector(int? parallelism = null) => _parallelism = Math.Max(1, parallelism ?? Environment.ProcessorCount);
 
+    /// <summary>How many bytes of logs the readers may have read (or be reading) beyond what the consumer took.</summary>
+    public long ReadAheadBytes { get; init; } = 256L << 20;
+
     /// <summary>Called with (files done, bytes done) as files complete.</summary>
     public Action<int, long>? Progress { get; init; }
 
@@ -68,11 +71,17 @@ public sealed class Collector
         var seenKeys = new HashSet<string>(StringComparer.Ordinal);
         var sessions = new HashSet<string>(StringComparer.Ordinal);
 
-        // Ordered pipeline: up to 2×parallelism files in flight; results consumed strictly in order.
-        // Results are consumed in order; a generous window keeps every core busy while one big
-        // file holds the head of the line (memory: at most this many files' steps wait).
-        var window = Channel.CreateBounded<Task<(List<(AgentStep Step, T Prepared)> Steps, FileRead Read)>>(_parallelism * 16);
+        // Ordered pipeline: files are read `parallelism` at a time and consumed strictly in order.
+        // Readers run ahead of the consumer by a budget of file bytes rather than a number of files:
+        // while a big file at the head of the line is still being read, the other readers go on
+        // through the many small files behind it (a count of 32 files let them run dry within
+        // ~10 ms, leaving one core idle for the rest of the big read: 0.9 s of a 3 GB first load).
+        // Memory: the steps of at most ReadAheadBytes of logs wait, a few percent of those bytes.
+        var window = Channel.CreateUnbounded<Task<(List<(AgentStep Step, T Prepared)> Steps, FileRead Read)>>(
+            new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         using var gate = new SemaphoreSlim(_parallelism);
+        using var consumed = new SemaphoreSlim(0);
+        long bytesAhead = 0;
         var producer = Task.Run(async () =>
         {
             try
@@ -80,6 +89,13 @@ public sealed class Collector
                 foreach (var log in logs)
                 {
                     await gate.WaitAsync(cancellation).ConfigureAwait(false);
+                    // A file bigger than the budget still goes when nothing else is ahead.
+                    while (Interlocked.Read(ref bytesAhead) is var ahead && ahead > 0 && ahead + log.Length > ReadAheadBytes)
+                    {
+                        await consumed.WaitAsync(cancellation).ConfigureAwait(false);
+                    }
+
+                    Interlocked.Add(ref bytesAhead, log.Length);
                     var task = Task.Run(() =>
                     {
                         try
@@ -135,6 +151,8 @@ public sealed class Collector
                 }
 
                 FileCompleted?.Invoke(log, read);
+                Interlocked.Add(ref bytesAhead, -log.Length);
+                consumed.Release();
                 done++;
                 bytesDone += log.Length;
                 Progress?.Invoke(done, bytesDone);
