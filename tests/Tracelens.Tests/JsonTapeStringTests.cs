@@ -51,6 +51,7 @@ public class JsonTapeStringTests
         var rng = new Random(20261202);
         var tape = new JsonTape();
         var checkedFaults = 0;
+        var fastMeasures = 0;
         for (var iteration = 0; iteration < 40_000; iteration++)
         {
             // ["first", "second"] after 0–63 spaces, so both strings start at every offset of a 32-byte block.
@@ -106,10 +107,23 @@ public class JsonTapeStringTests
             {
                 Assert.Equal(Decode(first), tape.GetString(a));
                 Assert.Equal(Decode(second), tape.GetString(tape.NextOf(a)));
+                // Sizes from the escapes the parse counted equal the walk over the raw bytes, and
+                // the decoded text's own.
+                foreach (var (index, content) in new[] { (a, first), (tape.NextOf(a), second) })
+                {
+                    var measure = tape.MeasureString(index);
+                    Assert.Equal(JsonStringCodec.MeasureRaw(content, content.Contains((byte)'\\')), measure);
+                    Assert.Equal(Decode(content).EnumerateRunes().Count(), measure.DecodedCodePoints);
+                    Assert.Equal(Encoding.UTF8.GetByteCount(Decode(content)), measure.DecodedBytes);
+                }
+
+                fastMeasures += new[] { first, second }.Select(c => Encoding.UTF8.GetString(c))
+                    .Count(text => text.Contains('\\', StringComparison.Ordinal) && !text.Contains("\\u", StringComparison.Ordinal) && !text.Contains("\\/", StringComparison.Ordinal));
             }
         }
 
         Assert.True(checkedFaults > 4000, $"only {checkedFaults} faulty lines were generated");
+        Assert.True(fastMeasures > 4000, $"only {fastMeasures} strings had one-byte escapes alone");
     }
 
     /// <summary>What the scan must report for the string whose opening quote is at <paramref name="quote"/>.</summary>

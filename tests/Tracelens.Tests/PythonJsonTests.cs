@@ -84,6 +84,42 @@ public class PythonJsonTests
         Assert.True(ToolOutput.Truncated(tape, root));
         var (clean, cleanRoot) = Parse("\"nothing cut here, the truncate() call returned\"");
         Assert.False(ToolOutput.Truncated(clean, cleanRoot));
+        var (mixed, mixedRoot) = Parse("\"[tRuNcAtEd]\"");
+        Assert.True(ToolOutput.Truncated(mixed, mixedRoot)); // as burn lower-cases the payload first
+    }
+
+    /// <summary>
+    /// The one-pass marker search against lower-casing and searching, on payloads whose markers,
+    /// near misses and multi-byte characters fall on every offset of a 32-byte block.
+    /// </summary>
+    [Fact]
+    public void Marker_search_equals_lower_casing_and_searching_at_every_block_position()
+    {
+        string[] markers = ["<system-truncated>", "[truncated]", "output truncated", "result truncated", "response truncated", "truncated to "];
+        string[] pieces = ["a", "r", "t", "run", "truncate", "TRUNCAT", "runcat", "RunCat", "trunc", "é", "日本", " ", "[", "output ", "to ", "Truncated"];
+        var rng = new Random(31);
+        var found = 0;
+        for (var iteration = 0; iteration < 30_000; iteration++)
+        {
+            var text = new System.Text.StringBuilder(new string('x', rng.Next(40)));
+            for (var k = rng.Next(12); k > 0; k--)
+            {
+                text.Append(pieces[rng.Next(pieces.Length)]);
+            }
+
+            if (rng.Next(4) == 0)
+            {
+                var marker = markers[rng.Next(markers.Length)];
+                text.Insert(rng.Next(text.Length + 1), new string([.. marker.Select(c => rng.Next(2) == 0 ? char.ToUpperInvariant(c) : c)]));
+            }
+
+            var s = text.ToString();
+            var expected = markers.Any(m => s.ToLowerInvariant().Contains(m, StringComparison.Ordinal));
+            found += expected ? 1 : 0;
+            Assert.True(expected == ToolOutput.HasMarker(System.Text.Encoding.UTF8.GetBytes(s)), $"iteration {iteration}: \"{s}\"");
+        }
+
+        Assert.InRange(found, 6000, 24_000);
     }
 
     /// <summary>

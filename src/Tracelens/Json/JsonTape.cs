@@ -63,7 +63,9 @@ public sealed class JsonTape
         public int Start;          // strings: first byte after the quote; numbers: first byte; containers: the bracket
         public int End;            // exclusive: strings: the closing quote; containers: after the bracket
         public int Next;           // tape index of the next sibling (containers skip their subtree)
-        public int Count;          // containers: number of children (objects: number of key/value pairs)
+        public int Count;          // containers: number of children (objects: number of key/value pairs);
+                                   // strings: escapes that decode to one byte (\" \\ \b \f \n \r \t), or -1 when
+                                   // some other escape (\u, \/) needs the slow walk of JsonStringCodec.MeasureRaw
     }
 
     /// <summary>The bytes the tape was built from (valid until the next <see cref="Parse"/>).</summary>
@@ -148,6 +150,25 @@ public sealed class JsonTape
     }
 
     public bool IsEscaped(int index) => _entries[index].Escaped;
+
+    /// <summary>
+    /// <see cref="JsonStringCodec.MeasureRaw"/> of a string value, without walking its escapes again
+    /// when the parse saw only one-byte ones (the escapes of tool output: newlines, quotes, tabs).
+    /// </summary>
+    public JsonStringCodec.StringMeasure MeasureString(int index)
+    {
+        ref var e = ref _entries[index];
+        var raw = _buffer.AsSpan(_offset + e.Start, e.End - e.Start);
+        if (!e.Escaped || e.Count < 0)
+        {
+            return JsonStringCodec.MeasureRaw(raw, e.Escaped);
+        }
+
+        // Each such escape is two raw bytes (and code points) for one decoded, and Python writes it
+        // back as the same two.
+        var codePoints = JsonStringCodec.CountCodePoints(raw);
+        return new JsonStringCodec.StringMeasure(codePoints - e.Count, codePoints, raw.Length - e.Count, raw.Length);
+    }
 
     /// <summary>
     /// Finds an object property by its UTF-8 name. The last occurrence wins, like a Python dict.
@@ -463,6 +484,7 @@ public sealed class JsonTape
         var i = Add(JsonKind.String, pos + 1);
         var p = pos + 1;
         var escaped = false;
+        var oneByteEscapes = 0; // -1 once another kind is seen
         while (true)
         {
             var k = FindStringStop(s, p);
@@ -496,10 +518,17 @@ public sealed class JsonTape
                     return Fail($"invalid \\u escape at {p}");
                 }
 
+                oneByteEscapes = -1;
                 p += 6;
             }
-            else if (c is (byte)'"' or (byte)'\\' or (byte)'/' or (byte)'b' or (byte)'f' or (byte)'n' or (byte)'r' or (byte)'t')
+            else if (c is (byte)'"' or (byte)'\\' or (byte)'b' or (byte)'f' or (byte)'n' or (byte)'r' or (byte)'t')
             {
+                oneByteEscapes = oneByteEscapes < 0 ? -1 : oneByteEscapes + 1;
+                p += 2;
+            }
+            else if (c == (byte)'/')
+            {
+                oneByteEscapes = -1; // Python writes it back as a plain '/'
                 p += 2;
             }
             else
@@ -511,6 +540,7 @@ public sealed class JsonTape
         ref var e = ref _entries[i];
         e.End = p;
         e.Escaped = escaped;
+        e.Count = oneByteEscapes;
         pos = p + 1;
         return true;
     }

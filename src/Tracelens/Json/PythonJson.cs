@@ -22,7 +22,7 @@ public static class PythonJson
         return tape.KindOf(index) switch
         {
             JsonKind.Null => 0,
-            JsonKind.String => JsonStringCodec.MeasureRaw(tape.RawSpan(index), tape.IsEscaped(index)).DecodedCodePoints,
+            JsonKind.String => tape.MeasureString(index).DecodedCodePoints,
             _ => (int)SerializedSize(tape, index, utf8Bytes: false),
         };
     }
@@ -41,7 +41,7 @@ public static class PythonJson
         {
             case JsonKind.String:
             {
-                var m = JsonStringCodec.MeasureRaw(tape.RawSpan(index), tape.IsEscaped(index));
+                var m = tape.MeasureString(index);
                 return 2 + (utf8Bytes ? m.EscapedBytes : m.EscapedCodePoints);
             }
 

@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 using Tracelens.Json;
 
@@ -21,7 +24,7 @@ public static class ToolOutput
         }
 
         return tape.KindOf(content) == JsonKind.String
-            ? JsonStringCodec.MeasureRaw(tape.RawSpan(content), tape.IsEscaped(content)).DecodedBytes
+            ? tape.MeasureString(content).DecodedBytes
             : PythonJson.SerializedSize(tape, content, utf8Bytes: true);
     }
 
@@ -38,7 +41,7 @@ public static class ToolOutput
 
         if (tape.KindOf(content) == JsonKind.String)
         {
-            var m = JsonStringCodec.MeasureRaw(tape.RawSpan(content), tape.IsEscaped(content));
+            var m = tape.MeasureString(content);
             return (m.DecodedCodePoints, m.DecodedBytes);
         }
 
@@ -62,35 +65,65 @@ public static class ToolOutput
     /// brackets, which JSON never escapes, and no non-ASCII character lower-cases onto them, so this
     /// equals searching the decoded, lower-cased text.
     /// </summary>
+    /// <remarks>
+    /// Every marker contains "runcat"; one pass over the payload finds each place where
+    /// an 'r' and a 't' five bytes on stand (in either case: OR-ing 0x20 maps only 'R' and 'r' onto
+    /// 'r', and only 'T' and 't' onto 't'), and only those are compared with the markers. Tool output
+    /// is most of a log's bytes, so this is one vectorized scan instead of one per letter case.
+    /// </remarks>
     public static bool HasMarker(ReadOnlySpan<byte> raw)
     {
-        var from = 0;
-        while (from < raw.Length)
+        ref var start = ref MemoryMarshal.GetReference(raw);
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
         {
-            var lower = raw[from..].IndexOf("runcat"u8);
-            var upper = raw[from..].IndexOf("RUNCAT"u8);
-            var anyCase = lower < 0 ? upper : upper < 0 ? lower : Math.Min(lower, upper);
-            // Lower-case ("truncated", "Truncated") and upper-case spellings are searched vectorized;
-            // oddly mixed ones such as "tRuNcAtEd" are not looked for.
-            var at = anyCase;
-            if (at < 0)
+            var fold = Vector256.Create((byte)0x20);
+            var r = Vector256.Create((byte)'r');
+            var t = Vector256.Create((byte)'t');
+            for (; i + 5 + 32 <= raw.Length; i += 32)
             {
-                return false;
-            }
-
-            // "runcat" sits at index 1 of "truncat…"; check every marker around this position.
-            var hit = from + at;
-            foreach (var marker in TruncationMarkerBytes)
-            {
-                var offset = marker.AsSpan().IndexOf("runcat"u8);
-                var start = hit - offset;
-                if (start >= 0 && start + marker.Length <= raw.Length && System.Text.Ascii.EqualsIgnoreCase(raw.Slice(start, marker.Length), marker))
+                var first = Vector256.LoadUnsafe(ref start, (nuint)i) | fold;
+                var last = Vector256.LoadUnsafe(ref start, (nuint)(i + 5)) | fold;
+                var bits = (Vector256.Equals(first, r) & Vector256.Equals(last, t)).ExtractMostSignificantBits();
+                while (bits != 0)
                 {
-                    return true;
+                    if (MarkerAround(raw, i + BitOperations.TrailingZeroCount(bits)))
+                    {
+                        return true;
+                    }
+
+                    bits &= bits - 1;
                 }
             }
+        }
 
-            from = hit + 1;
+        for (; i + 6 <= raw.Length; i++)
+        {
+            if ((raw[i] | 0x20) == 'r' && (raw[i + 5] | 0x20) == 't' && MarkerAround(raw, i))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether a marker's "runcat" stands at <paramref name="at"/> (any case).</summary>
+    private static bool MarkerAround(ReadOnlySpan<byte> raw, int at)
+    {
+        if (!System.Text.Ascii.EqualsIgnoreCase(raw.Slice(at, 6), "runcat"u8))
+        {
+            return false;
+        }
+
+        foreach (var marker in TruncationMarkerBytes)
+        {
+            var offset = marker.AsSpan().IndexOf("runcat"u8);
+            var from = at - offset;
+            if (from >= 0 && from + marker.Length <= raw.Length && System.Text.Ascii.EqualsIgnoreCase(raw.Slice(from, marker.Length), marker))
+            {
+                return true;
+            }
         }
 
         return false;
