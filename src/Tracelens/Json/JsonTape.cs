@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Globalization;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -117,7 +118,7 @@ public sealed class JsonTape
         }
 
         pos = SkipWhitespace(span, pos);
-        return pos == span.Length || Fail($"extra data at byte {pos}");
+        return pos == span.Length || FailAt("extra data at byte ", pos);
     }
 
     /// <summary>Number of entries on the tape.</summary>
@@ -323,6 +324,15 @@ public sealed class JsonTape
         return false;
     }
 
+    // Out of line: a message built inline puts an interpolation handler in the parse methods'
+    // frames, which the runtime zeroes on every call (millions of strings per gigabyte of logs).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool FailAt(string what, int position) => Fail(what + position.ToString(CultureInfo.InvariantCulture));
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool FailUnexpected(byte b, int position) =>
+        Fail($"unexpected byte 0x{b.ToString("x2", CultureInfo.InvariantCulture)} at {position.ToString(CultureInfo.InvariantCulture)}");
+
     // Inlined into the parse (an entry per value); growing the tape is the rare call.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Add(JsonKind kind, int start)
@@ -406,7 +416,7 @@ public sealed class JsonTape
                     return ParseNumber(s, ref pos);
                 }
 
-                return Fail($"unexpected byte 0x{s[pos]:x2} at {pos}");
+                return FailUnexpected(s[pos], pos);
         }
     }
 
@@ -414,7 +424,7 @@ public sealed class JsonTape
     {
         if (!s[pos..].StartsWith(literal))
         {
-            return Fail($"invalid literal at {pos}");
+            return FailAt("invalid literal at ", pos);
         }
 
         var i = Add(kind, pos);
@@ -434,7 +444,7 @@ public sealed class JsonTape
 
         if (pos >= s.Length || !IsDigit(s[pos]))
         {
-            return Fail($"invalid number at {start}");
+            return FailAt("invalid number at ", start);
         }
 
         // Python's NUMBER_RE: -?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)? ; "01" stops after "0".
@@ -495,7 +505,8 @@ public sealed class JsonTape
         var i = Add(JsonKind.String, pos + 1);
         var p = pos + 1;
         var escaped = false;
-        var oneByteEscapes = 0; // -1 once another kind is seen
+        var oneByteEscapes = 0;
+        var otherEscapes = false;
         while (true)
         {
             var k = FindStringStop(s, p);
@@ -506,7 +517,7 @@ public sealed class JsonTape
 
             if (s[k] < 0x20)
             {
-                return Fail($"invalid control character at {k}");
+                return FailAt("invalid control character at ", k);
             }
 
             p = k;
@@ -521,37 +532,34 @@ public sealed class JsonTape
                 return Fail("unterminated string");
             }
 
-            var c = s[p + 1];
-            if (c == (byte)'u')
+            switch (EscapeKinds[s[p + 1]])
             {
-                if (p + 5 >= s.Length || !IsHex(s[p + 2]) || !IsHex(s[p + 3]) || !IsHex(s[p + 4]) || !IsHex(s[p + 5]))
-                {
-                    return Fail($"invalid \\u escape at {p}");
-                }
+                case OneByteEscape:
+                    oneByteEscapes++;
+                    p += 2;
+                    break;
+                case UnicodeEscape:
+                    if (p + 5 >= s.Length || !IsHex(s[p + 2]) || !IsHex(s[p + 3]) || !IsHex(s[p + 4]) || !IsHex(s[p + 5]))
+                    {
+                        return FailAt("invalid \\u escape at ", p);
+                    }
 
-                oneByteEscapes = -1;
-                p += 6;
-            }
-            else if (c is (byte)'"' or (byte)'\\' or (byte)'b' or (byte)'f' or (byte)'n' or (byte)'r' or (byte)'t')
-            {
-                oneByteEscapes = oneByteEscapes < 0 ? -1 : oneByteEscapes + 1;
-                p += 2;
-            }
-            else if (c == (byte)'/')
-            {
-                oneByteEscapes = -1; // Python writes it back as a plain '/'
-                p += 2;
-            }
-            else
-            {
-                return Fail($"invalid escape at {p}");
+                    otherEscapes = true;
+                    p += 6;
+                    break;
+                case SlashEscape:
+                    otherEscapes = true; // Python writes it back as a plain '/'
+                    p += 2;
+                    break;
+                default:
+                    return FailAt("invalid escape at ", p);
             }
         }
 
         ref var e = ref _entries[i];
         e.End = p;
         e.Escaped = escaped;
-        e.Count = oneByteEscapes;
+        e.Count = otherEscapes ? -1 : oneByteEscapes;
         pos = p + 1;
         return true;
     }
@@ -595,6 +603,21 @@ public sealed class JsonTape
         return -1;
     }
 
+    private const byte OneByteEscape = 1, SlashEscape = 2, UnicodeEscape = 3;
+
+    /// <summary>What follows a backslash: one table lookup instead of a chain of compares per escape.</summary>
+    private static ReadOnlySpan<byte> EscapeKinds =>
+    [
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // 0x00
+        0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // 0x20: " /
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, // 0x40: \
+        0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 1, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // 0x60: b f n r t u
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // 0x80
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    ];
+
     private static bool IsHex(byte b) => (uint)(b - '0') <= 9 || (uint)((b | 0x20) - 'a') <= 5;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -635,7 +658,7 @@ public sealed class JsonTape
                     break;
                 }
 
-                return Fail($"expected ',' or ']' at {pos}");
+                return FailAt("expected ',' or ']' at ", pos);
             }
         }
 
@@ -662,7 +685,7 @@ public sealed class JsonTape
             {
                 if (pos >= s.Length || s[pos] != (byte)'"')
                 {
-                    return Fail($"expected property name at {pos}");
+                    return FailAt("expected property name at ", pos);
                 }
 
                 if (!ParseString(s, ref pos))
@@ -673,7 +696,7 @@ public sealed class JsonTape
                 pos = SkipWhitespace(s, pos);
                 if (pos >= s.Length || s[pos] != (byte)':')
                 {
-                    return Fail($"expected ':' at {pos}");
+                    return FailAt("expected ':' at ", pos);
                 }
 
                 pos = SkipWhitespace(s, pos + 1);
@@ -701,7 +724,7 @@ public sealed class JsonTape
                     break;
                 }
 
-                return Fail($"expected ',' or '}}' at {pos}");
+                return FailAt("expected ',' or '}' at ", pos);
             }
         }
 
