@@ -2,7 +2,7 @@
 # Deterministic A/B: instructions executed by a cold `ingest` (a first load) of the same generated
 # Claude history, counted by valgrind's callgrind, for the build of an earlier commit and for the
 # working tree. On this project's noisy 2-core VM wall times of one binary vary by ±20 % within
-# minutes; instruction counts repeat exactly, so a change of 1 % is visible. (They do not see cache
+# minutes; instruction counts repeat within 0.2 %, so a change of 1 % is visible. (They do not see cache
 # misses or the kernel's work, so a change they favour still needs bench/ab-ingest.sh.)
 #   bench/instructions.sh [BASE_REV=HEAD~1] [SIZE_MB=300]
 # Needs valgrind (apt-get install valgrind). SIZE_MB must stay at or above 256 for a first load.
