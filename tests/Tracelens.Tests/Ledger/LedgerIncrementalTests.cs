@@ -370,6 +370,57 @@ public sealed class LedgerIncrementalTests : IDisposable
     }
 
     [Fact]
+    public void A_version_5_ledger_keeps_every_tool_call_when_tool_calls_becomes_a_rowid_table()
+    {
+        var home = Path.Combine(_dir, "home");
+        SyntheticHistory.Generate(new SynthOptions { OutputDirectory = home, Seed = 9, TargetBytes = 1_500_000 });
+        var path = Path.Combine(_dir, "ledger.db");
+        string before;
+        using (var db = LedgerDatabase.Open(path))
+        {
+            new Ingestor(db).Run(Home(home));
+            before = Dump(db);
+            Assert.True(Scalar(db, "SELECT count(*) FROM tool_calls WHERE length(input_json) > 5000;") > 0, "some tool inputs should spill onto overflow pages");
+        }
+
+        // Back to version 5: tool_calls as migration 1 created it, a WITHOUT ROWID table.
+        using (var old = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            old.Open();
+            using var command = new SqliteCommand("""
+                PRAGMA foreign_keys = OFF;
+                BEGIN;
+                CREATE TABLE tool_calls_v5 (
+                    step_id INTEGER NOT NULL REFERENCES steps(id) ON DELETE CASCADE, tool_index INTEGER NOT NULL, tool_name TEXT,
+                    tool_call_id TEXT NOT NULL, emitted_at TEXT, result_at TEXT, input_json BLOB NOT NULL, input_chars INTEGER NOT NULL,
+                    result_chars INTEGER, output_bytes INTEGER, output_truncated INTEGER, tool_wall_latency_ms INTEGER,
+                    tool_internal_latency_ms INTEGER, is_error INTEGER, target TEXT, shell_verb TEXT, subagent_type TEXT,
+                    spawned_agent_id TEXT, PRIMARY KEY (step_id, tool_index)
+                ) WITHOUT ROWID;
+                INSERT INTO tool_calls_v5 SELECT * FROM tool_calls;
+                DROP TABLE tool_calls;
+                ALTER TABLE tool_calls_v5 RENAME TO tool_calls;
+                CREATE INDEX tool_calls_by_spawned_agent ON tool_calls(spawned_agent_id) WHERE spawned_agent_id IS NOT NULL;
+                PRAGMA user_version = 5;
+                COMMIT;
+                """, old);
+            command.ExecuteNonQuery();
+        }
+
+        using var migrated = LedgerDatabase.Open(path);
+        Assert.Equal(6, migrated.SchemaVersion);
+        Assert.Equal(0, Scalar(migrated, "SELECT count(*) FROM sqlite_schema WHERE name = 'tool_calls' AND sql LIKE '%WITHOUT ROWID%';"));
+        Assert.Equal(1, Scalar(migrated, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'tool_calls_by_spawned_agent';"));
+        Assert.Equal(0, Scalar(migrated, "SELECT count(*) FROM pragma_foreign_key_check;"));
+        Assert.Equal(before, Dump(migrated));
+
+        // Later ingests work on the migrated table.
+        File.AppendAllLines(ClaudeFiles(home)[0], [User("2026-03-01T00:00:00Z", "\"more\""), Assistant("msg_late", "req_late", "2026-03-01T00:00:01Z", ToolUse("toolu_late"))]);
+        new Ingestor(migrated).Run(Home(home));
+        Assert.Equal(FreshDump(home), Dump(migrated));
+    }
+
+    [Fact]
     public void Ledger_totals_of_counted_steps_equal_the_generators_deduplicated_truth()
     {
         var home = Path.Combine(_dir, "home");
