@@ -161,7 +161,7 @@ internal sealed class SqliteStatement : IDisposable
         }
     }
 
-    /// <summary>Steps to the first row, returns its first column as an integer and resets the statement (e.g. for <c>RETURNING id</c>).</summary>
+    /// <summary>Steps to the first row, returns its first column as an integer and resets the statement.</summary>
     public long ScalarInt64()
     {
         try
