@@ -6,32 +6,38 @@ using Xunit;
 namespace Tracelens.Tests;
 
 /// <summary>
-/// The tape's string scanner looks for quotes, backslashes and control bytes 32 bytes at a time.
-/// This test holds it to a byte-at-a-time reference of the same rules (Python's json module: strict
-/// control characters, the eight escapes and \uXXXX) on strings whose escapes, quotes and
-/// multi-byte characters fall on every position of a block, including across block boundaries.
-/// (A variant that handled every stop of a block from one bit mask and validated UTF-8 inside the
-/// parse measured slower, 2026-12-02; this test was written for it and kept for the scanner.)
+/// The tape's string scanner classifies 64 bytes at a time and finds which bytes runs of
+/// backslashes escape by carry arithmetic over bit masks. This test holds it to a byte-at-a-time
+/// reference of the same rules (Python's json module: strict control characters, the eight escapes
+/// and \uXXXX) on strings whose escapes, backslash runs, quotes and multi-byte characters fall on
+/// every position of a block and across block boundaries, with the line alone in its array (the
+/// last block is copied) and followed by more bytes (the last block is loaded in place, and the
+/// bytes after the line must not count).
 /// </summary>
 public class JsonTapeStringTests
 {
     private static readonly string[] Pieces =
     [
         "a", "xyz", "    ", "\\n", "\\\\", "\\\"", "\\/", "\\t", "\\u00e9", "\\u2028", "\\uABCD", "é", "日本", "😀",
-        "0123456789abcdefghijklmnopqrstuvwxyz",
+        "0123456789abcdefghijklmnopqrstuvwxyz", "\\\\\\\\", "\\\\\\\"", "\\b", "\\f", "\\r\\n",
+        "0123456789012345678901234567890123456789012345678901234567890",
     ];
 
     /// <summary>Rare bytes that make a string invalid: control, bad escapes, invalid UTF-8, a cut-off end.</summary>
     private static readonly byte[][] Faults =
     [
         [0x01], [(byte)'\t'], [(byte)'\\', (byte)'x'], [(byte)'\\', (byte)'u', (byte)'1', (byte)'2', (byte)'g', (byte)'4'],
-        [0xff], [0x80], [0xe6, 0x97], [0xed, 0xa0, 0x80], [0xc0, 0xaf], [(byte)'\\'],
+        [0xff], [0x80], [0xe6, 0x97], [0xed, 0xa0, 0x80], [0xc0, 0xaf], [(byte)'\\'], [(byte)'\\', (byte)'\n'],
+        [(byte)'\\', (byte)'\\', (byte)'\\'], [(byte)'\\', (byte)'u', (byte)'0'], [(byte)'\\', (byte)'u', (byte)'0', (byte)'0', (byte)'e'],
     ];
+
+    /// <summary>Bytes placed after the line in the larger array: each would change the result if read as part of it.</summary>
+    private static readonly byte[] AfterLine = [(byte)'"', (byte)'\\', (byte)' ', 0x01, (byte)'n', (byte)'u'];
 
     private static byte[] RandomContent(Random rng, bool withFault)
     {
         var bytes = new List<byte>();
-        var n = rng.Next(0, 24);
+        var n = rng.Next(0, rng.Next(4) == 0 ? 60 : 24);
         for (var k = 0; k < n; k++)
         {
             bytes.AddRange(Encoding.UTF8.GetBytes(Pieces[rng.Next(Pieces.Length)]));
@@ -91,34 +97,46 @@ public class JsonTapeStringTests
                 continue;
             }
 
-            var parsed = tape.ParseInPlace(bytes, 0, bytes.Length);
-            var context = $"iteration {iteration}: {Convert.ToHexString(bytes)}";
-            if (expected.Error is not null)
+            // Alone in its array, and inside a larger one after bytes that must not count either.
+            var embedded = new byte[7 + bytes.Length + rng.Next(140)];
+            rng.NextBytes(embedded);
+            for (var b = 0; b < embedded.Length; b++)
             {
-                checkedFaults++;
-                Assert.False(parsed, context);
-                Assert.Equal(expected.Error, tape.Error);
-                continue;
+                embedded[b] = AfterLine[embedded[b] % AfterLine.Length];
             }
 
-            Assert.True(parsed, $"{context}: {tape.Error}");
-            var a = JsonTape.FirstChild(JsonTape.Root);
-            if (Utf8.IsValid(first) && Utf8.IsValid(second)) // (the tape does not validate UTF-8; the line reader does)
+            bytes.CopyTo(embedded, 7);
+            foreach (var (array, offset) in new[] { (bytes, 0), (embedded, 7) })
             {
-                Assert.Equal(Decode(first), tape.GetString(a));
-                Assert.Equal(Decode(second), tape.GetString(tape.NextOf(a)));
-                // Sizes from the escapes the parse counted equal the walk over the raw bytes, and
-                // the decoded text's own.
-                foreach (var (index, content) in new[] { (a, first), (tape.NextOf(a), second) })
+                var parsed = tape.ParseInPlace(array, offset, bytes.Length);
+                var context = $"iteration {iteration} at {offset}: {Convert.ToHexString(bytes)}";
+                if (expected.Error is not null)
                 {
-                    var measure = tape.MeasureString(index);
-                    Assert.Equal(JsonStringCodec.MeasureRaw(content, content.Contains((byte)'\\')), measure);
-                    Assert.Equal(Decode(content).EnumerateRunes().Count(), measure.DecodedCodePoints);
-                    Assert.Equal(Encoding.UTF8.GetByteCount(Decode(content)), measure.DecodedBytes);
+                    checkedFaults++;
+                    Assert.False(parsed, context);
+                    Assert.Equal(expected.Error, tape.Error);
+                    continue;
                 }
 
-                fastMeasures += new[] { first, second }.Select(c => Encoding.UTF8.GetString(c))
-                    .Count(text => text.Contains('\\', StringComparison.Ordinal) && !text.Contains("\\u", StringComparison.Ordinal) && !text.Contains("\\/", StringComparison.Ordinal));
+                Assert.True(parsed, $"{context}: {tape.Error}");
+                var a = JsonTape.FirstChild(JsonTape.Root);
+                if (Utf8.IsValid(first) && Utf8.IsValid(second)) // (the tape does not validate UTF-8; the line reader does)
+                {
+                    Assert.Equal(Decode(first), tape.GetString(a));
+                    Assert.Equal(Decode(second), tape.GetString(tape.NextOf(a)));
+                    // Sizes from the escapes the parse counted equal the walk over the raw bytes, and
+                    // the decoded text's own.
+                    foreach (var (index, content) in new[] { (a, first), (tape.NextOf(a), second) })
+                    {
+                        var measure = tape.MeasureString(index);
+                        Assert.Equal(JsonStringCodec.MeasureRaw(content, content.Contains((byte)'\\')), measure);
+                        Assert.Equal(Decode(content).EnumerateRunes().Count(), measure.DecodedCodePoints);
+                        Assert.Equal(Encoding.UTF8.GetByteCount(Decode(content)), measure.DecodedBytes);
+                    }
+
+                    fastMeasures += new[] { first, second }.Select(c => Encoding.UTF8.GetString(c))
+                        .Count(text => text.Contains('\\', StringComparison.Ordinal) && !text.Contains("\\u", StringComparison.Ordinal) && !text.Contains("\\/", StringComparison.Ordinal));
+                }
             }
         }
 

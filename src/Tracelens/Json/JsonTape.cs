@@ -495,61 +495,223 @@ public sealed class JsonTape
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsDigit(byte b) => (uint)(b - '0') <= 9;
 
+    private const ulong EvenBits = 0x5555_5555_5555_5555UL;
+
+    // The last bytes of a string that ends within 64 bytes of the end of the backing array are
+    // copied here, so that every block is one full 64-byte load.
+    private readonly byte[] _lastBlock = new byte[64];
+
+    /// <summary>
+    /// Scans a string 64 bytes at a time, simdjson-style: per block, bit masks of quotes,
+    /// backslashes and control bytes; which bytes the backslashes escape comes from carry
+    /// arithmetic over runs of backslashes, so the common escapes (one every ~40 bytes of tool
+    /// output) cost no work of their own. The closing quote is the first unescaped one. A control
+    /// byte or an invalid escape before it sends the string to <see cref="ParseStringScalar"/>,
+    /// which finds and words the first error.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool ParseString(ReadOnlySpan<byte> s, ref int pos)
     {
+        if (!Vector256.IsHardwareAccelerated)
+        {
+            return ParseStringScalar(s, ref pos, Add(JsonKind.String, pos + 1));
+        }
+
         var i = Add(JsonKind.String, pos + 1);
         var p = pos + 1;
-        var escaped = false;
+        ulong prevEscaped = 0; // 1 when the block's first byte is escaped by a backslash ending the previous block
         var oneByteEscapes = 0;
         var otherEscapes = false;
+        var escaped = false;
+        ref var first = ref MemoryMarshal.GetReference(s);
+        var readable = _buffer.Length - _offset; // bytes of the backing array from s[0] on
         while (true)
         {
-            var k = FindStringStop(s, p);
-            if (k < 0)
+            ulong quote, backslash, control, common;
+            var remaining = s.Length - p;
+            if (p + 64 <= readable)
+            {
+                Classify(ref Unsafe.Add(ref first, p), out quote, out backslash, out control, out common);
+            }
+            else
+            {
+                s[p..].CopyTo(_lastBlock);
+                Classify(ref _lastBlock[0], out quote, out backslash, out control, out common);
+            }
+
+            ulong escapedBytes;
+            if ((backslash | prevEscaped) == 0)
+            {
+                escapedBytes = 0;
+            }
+            else
+            {
+                // A run of backslashes escapes its every other byte, starting from its first: runs
+                // starting on odd bits are found by adding the run starts to the backslash mask.
+                backslash &= ~prevEscaped;
+                var followsEscape = (backslash << 1) | prevEscaped;
+                var oddStarts = backslash & ~EvenBits & ~followsEscape;
+                var sequencesOnEven = oddStarts + backslash;
+                var carry = sequencesOnEven < oddStarts ? 1UL : 0UL;
+                escapedBytes = (EvenBits ^ (sequencesOnEven << 1)) & followsEscape;
+                prevEscaped = carry;
+            }
+
+            var closing = quote & ~escapedBytes;
+            if (remaining < 64)
+            {
+                // The end of the line acts as a closing quote that reports "unterminated string"
+                // (the bytes after it, another line's or stale ones, all come after that quote).
+                closing |= 1UL << remaining;
+            }
+
+            var before = closing == 0 ? ulong.MaxValue : (closing & (0 - closing)) - 1;
+            var escapesBefore = escapedBytes & before;
+            var rare = escapesBefore & ~common;
+            if ((control & before) != 0 || (rare != 0 && !AcceptRareEscapes(s, p, rare, ref otherEscapes)))
+            {
+                return ParseStringScalar(s, ref pos, i); // an error: found and worded the careful way
+            }
+
+            if (escapesBefore != 0)
+            {
+                escaped = true;
+                oneByteEscapes += BitOperations.PopCount(escapesBefore);
+            }
+
+            if (closing != 0)
+            {
+                var k = p + BitOperations.TrailingZeroCount(closing);
+                if (k >= s.Length)
+                {
+                    return Fail("unterminated string");
+                }
+
+                ref var e = ref _entries[i];
+                e.End = k;
+                e.Escaped = escaped;
+                e.Count = otherEscapes ? -1 : oneByteEscapes;
+                pos = k + 1;
+                return true;
+            }
+
+            p += 64;
+        }
+    }
+
+    /// <summary>
+    /// Checks the escapes other than \" \\ \n \t \r of a block (bits of <paramref name="escapedBytes"/>:
+    /// the byte after each escaping backslash, from <paramref name="block"/>): \b and \f are one byte
+    /// like the common ones; \/ and a \u with four hex digits are not. False for an invalid escape.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool AcceptRareEscapes(ReadOnlySpan<byte> s, int block, ulong escapedBytes, ref bool otherEscapes)
+    {
+        for (; escapedBytes != 0; escapedBytes &= escapedBytes - 1)
+        {
+            var j = block + BitOperations.TrailingZeroCount(escapedBytes);
+            switch (EscapeKinds[s[j]])
+            {
+                case OneByteEscape:
+                    break;
+                case SlashEscape:
+                    otherEscapes = true;
+                    break;
+                case UnicodeEscape:
+                    // Valid hex digits are none of the bytes the masks track, so the block's masks stand.
+                    if (j + 4 >= s.Length || !IsHex(s[j + 1]) || !IsHex(s[j + 2]) || !IsHex(s[j + 3]) || !IsHex(s[j + 4]))
+                    {
+                        return false;
+                    }
+
+                    otherEscapes = true;
+                    break;
+                default:
+                    return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Bit masks of 64 bytes: quotes, backslashes, control bytes, and the bytes a common escape
+    /// may name (\" \\ \n \t \r; <see cref="AcceptRareEscapes"/> checks the others).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Classify(ref byte at, out ulong quote, out ulong backslash, out ulong control, out ulong common)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var v = Vector512.LoadUnsafe(ref at);
+            var q = Vector512.Equals(v, Vector512.Create((byte)'"'));
+            var b = Vector512.Equals(v, Vector512.Create((byte)'\\'));
+            quote = q.ExtractMostSignificantBits();
+            backslash = b.ExtractMostSignificantBits();
+            control = Vector512.LessThan(v, Vector512.Create((byte)0x20)).ExtractMostSignificantBits();
+            common = (q | b | Vector512.Equals(v, Vector512.Create((byte)'n')) | Vector512.Equals(v, Vector512.Create((byte)'t'))
+                | Vector512.Equals(v, Vector512.Create((byte)'r'))).ExtractMostSignificantBits();
+            return;
+        }
+
+        Classify32(Vector256.LoadUnsafe(ref at), out var q0, out var b0, out var c0, out var n0);
+        Classify32(Vector256.LoadUnsafe(ref Unsafe.Add(ref at, 32)), out var q1, out var b1, out var c1, out var n1);
+        quote = q0 | ((ulong)q1 << 32);
+        backslash = b0 | ((ulong)b1 << 32);
+        control = c0 | ((ulong)c1 << 32);
+        common = n0 | ((ulong)n1 << 32);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Classify32(Vector256<byte> v, out ulong quote, out ulong backslash, out ulong control, out ulong common)
+    {
+        var q = Vector256.Equals(v, Vector256.Create((byte)'"'));
+        var b = Vector256.Equals(v, Vector256.Create((byte)'\\'));
+        quote = q.ExtractMostSignificantBits();
+        backslash = b.ExtractMostSignificantBits();
+        control = Vector256.LessThan(v, Vector256.Create((byte)0x20)).ExtractMostSignificantBits();
+        common = (q | b | Vector256.Equals(v, Vector256.Create((byte)'n')) | Vector256.Equals(v, Vector256.Create((byte)'t'))
+            | Vector256.Equals(v, Vector256.Create((byte)'r'))).ExtractMostSignificantBits();
+    }
+
+    /// <summary>
+    /// The string at <paramref name="pos"/> one stop at a time (entry <paramref name="i"/> already
+    /// added): every escape kind, and the exact wording and position of every error.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool ParseStringScalar(ReadOnlySpan<byte> s, ref int pos, int i)
+    {
+        var p = pos + 1;
+        var oneByteEscapes = 0;
+        var otherEscapes = false;
+        var escaped = false;
+        while (true)
+        {
+            if (p >= s.Length)
             {
                 return Fail("unterminated string");
             }
 
-            if (s[k] < 0x20)
-            {
-                return FailAt("invalid control character at ", k);
-            }
-
-            p = k;
-            if (s[p] == (byte)'"')
+            var b = s[p];
+            if (b == (byte)'"')
             {
                 break;
             }
 
+            if (b != (byte)'\\' && b >= 0x20)
+            {
+                p++;
+                continue;
+            }
+
+            var width = EscapeWidth(s, p, ref oneByteEscapes, ref otherEscapes);
+            if (width <= 0)
+            {
+                return width == 0 ? FailAt("invalid control character at ", p) : FailEscape(s, p);
+            }
+
             escaped = true;
-            if (p + 1 >= s.Length)
-            {
-                return Fail("unterminated string");
-            }
-
-            switch (EscapeKinds[s[p + 1]])
-            {
-                case OneByteEscape:
-                    oneByteEscapes++;
-                    p += 2;
-                    break;
-                case UnicodeEscape:
-                    if (p + 5 >= s.Length || !IsHex(s[p + 2]) || !IsHex(s[p + 3]) || !IsHex(s[p + 4]) || !IsHex(s[p + 5]))
-                    {
-                        return FailAt("invalid \\u escape at ", p);
-                    }
-
-                    otherEscapes = true;
-                    p += 6;
-                    break;
-                case SlashEscape:
-                    otherEscapes = true; // Python writes it back as a plain '/'
-                    p += 2;
-                    break;
-                default:
-                    return FailAt("invalid escape at ", p);
-            }
+            p += width;
         }
 
         ref var e = ref _entries[i];
@@ -561,43 +723,49 @@ public sealed class JsonTape
     }
 
     /// <summary>
-    /// Index of the first quote, backslash or control byte at or after <paramref name="from"/>, or -1.
-    /// One 32-byte vector compare per step serves short and long strings alike (a library IndexOfAny
-    /// call costs more than it saves on the many short keys and values of a log line).
+    /// Bytes taken by the escape at <paramref name="k"/> (a backslash), counting it by kind; 0 when
+    /// the byte there is a control character, -1 when the escape is invalid or cut off.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int FindStringStop(ReadOnlySpan<byte> s, int from)
+    private static int EscapeWidth(ReadOnlySpan<byte> s, int k, ref int oneByteEscapes, ref bool otherEscapes)
     {
-        ref var start = ref MemoryMarshal.GetReference(s);
-        var i = from;
-        if (Vector256.IsHardwareAccelerated)
+        if (s[k] != (byte)'\\')
         {
-            var quote = Vector256.Create((byte)'"');
-            var backslash = Vector256.Create((byte)'\\');
-            var space = Vector256.Create((byte)0x20);
-            for (; i + 32 <= s.Length; i += 32)
-            {
-                var v = Vector256.LoadUnsafe(ref start, (nuint)i);
-                var hits = Vector256.Equals(v, quote) | Vector256.Equals(v, backslash) | Vector256.LessThan(v, space);
-                var bits = hits.ExtractMostSignificantBits();
-                if (bits != 0)
+            return 0;
+        }
+
+        if (k + 1 >= s.Length)
+        {
+            return -1;
+        }
+
+        switch (EscapeKinds[s[k + 1]])
+        {
+            case OneByteEscape:
+                oneByteEscapes++;
+                return 2;
+            case UnicodeEscape:
+                if (k + 5 >= s.Length || !IsHex(s[k + 2]) || !IsHex(s[k + 3]) || !IsHex(s[k + 4]) || !IsHex(s[k + 5]))
                 {
-                    return i + BitOperations.TrailingZeroCount(bits);
+                    return -1;
                 }
-            }
-        }
 
-        for (; i < s.Length; i++)
-        {
-            var b = s[i];
-            if (b == (byte)'"' || b == (byte)'\\' || b < 0x20)
-            {
-                return i;
-            }
+                otherEscapes = true;
+                return 6;
+            case SlashEscape:
+                otherEscapes = true; // Python writes it back as a plain '/'
+                return 2;
+            default:
+                return -1;
         }
-
-        return -1;
     }
+
+    /// <summary>The message for a bad escape at <paramref name="k"/>, as the parse reported it before.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool FailEscape(ReadOnlySpan<byte> s, int k) =>
+        k + 1 >= s.Length ? Fail("unterminated string")
+        : EscapeKinds[s[k + 1]] == UnicodeEscape ? FailAt("invalid \\u escape at ", k)
+        : FailAt("invalid escape at ", k);
 
     private const byte OneByteEscape = 1, SlashEscape = 2, UnicodeEscape = 3;
 
