@@ -154,8 +154,18 @@ public sealed class JsonlLineReader : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryReadRecord(JsonTape tape, string path, ReadDiagnostics diagnostics, bool replaceInvalidUtf8)
     {
-        while (TryReadLine(out var line))
+        while (true)
         {
+            if (TryParseNextLineInPlace(tape))
+            {
+                return true;
+            }
+
+            if (!TryReadLine(out var line))
+            {
+                return false;
+            }
+
             if (IsBlank(line))
             {
                 continue;
@@ -201,8 +211,46 @@ public sealed class JsonlLineReader : IDisposable
 
             return true;
         }
+    }
 
-        return false;
+    /// <summary>
+    /// The common case of <see cref="TryReadRecord"/> in one pass: a line that starts with an
+    /// object, parses, and ends in a line break already in the buffer, with valid UTF-8. The parse
+    /// finds where the line ends (see <see cref="JsonTape.ParseValuePrefix"/>), so the bytes are
+    /// not first searched for the break. Anything else — a blank or invalid line, a line not yet
+    /// wholly read, the file's last line without a break — is left for the line-by-line path,
+    /// which reads it exactly as before.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TryParseNextLineInPlace(JsonTape tape)
+    {
+        var pending = _buffer.AsSpan(_start, _end - _start);
+        if (pending.IsEmpty || pending[0] != (byte)'{' || !tape.ParseValuePrefix(_buffer, _start, pending.Length, out var k))
+        {
+            return false;
+        }
+
+        while (k < pending.Length && (pending[k] == (byte)' ' || pending[k] == (byte)'\t'))
+        {
+            k++;
+        }
+
+        // A line break, and for '\r' the byte after it ("\r\n" is one break): else the slow path.
+        if (k + 1 >= pending.Length || (pending[k] != (byte)'\n' && pending[k] != (byte)'\r')
+            || !System.Text.Unicode.Utf8.IsValid(pending[..k]))
+        {
+            return false;
+        }
+
+        var breakLen = pending[k] == (byte)'\r' && pending[k + 1] == (byte)'\n' ? 2 : 1;
+        _lineLength = k;
+        LineStart = _start;
+        LineOffset = _consumedBefore + _start;
+        _start += k + breakLen;
+        NextOffset = _consumedBefore + _start;
+        LineTerminated = true;
+        LineNumber++;
+        return true;
     }
 
     /// <summary>Python's <c>not line.strip()</c> for the ASCII whitespace a log line can hold.</summary>
