@@ -29,8 +29,11 @@ internal sealed class DeferredIndexes
     public static bool Worthwhile(SqliteConnection connection, long newSteps, long minimum) =>
         newSteps >= minimum && newSteps > (long)(LedgerDatabase.Scalar(connection, "SELECT count(*) FROM steps;") ?? 0L);
 
-    /// <summary>Drops the secondary indexes; call inside the load's transaction.</summary>
-    public static DeferredIndexes Drop(SqliteConnection connection)
+    /// <summary>
+    /// Drops the secondary indexes, except those named in <paramref name="keep"/>; call inside the
+    /// load's transaction.
+    /// </summary>
+    public static DeferredIndexes Drop(SqliteConnection connection, IReadOnlySet<string>? keep = null)
     {
         var deferred = new DeferredIndexes(connection);
         using (var command = connection.CreateCommand())
@@ -43,7 +46,10 @@ internal sealed class DeferredIndexes
             using var r = command.ExecuteReader();
             while (r.Read())
             {
-                deferred._dropped.Add((r.GetString(0), r.GetString(1)));
+                if (keep is null || !keep.Contains(r.GetString(0)))
+                {
+                    deferred._dropped.Add((r.GetString(0), r.GetString(1)));
+                }
             }
         }
 

@@ -23,6 +23,14 @@ public sealed class LedgerTests : IDisposable
 
     private static DiscoveryOptions Home(string home) => new() { Home = home, ClaudeConfigDirs = null, CodexHome = null, XdgDataHome = null };
 
+    /// <summary>A query's first row, its columns joined by '|'.</summary>
+    private static string Row(LedgerDatabase db, string sql)
+    {
+        using var reader = new SqliteCommand(sql, db.Connection).ExecuteReader();
+        Assert.True(reader.Read());
+        return string.Join('|', Enumerable.Range(0, reader.FieldCount).Select(i => Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture)));
+    }
+
     private static long Scalar(LedgerDatabase db, string sql) =>
         Convert.ToInt64(new SqliteCommand(sql, db.Connection).ExecuteScalar(), CultureInfo.InvariantCulture);
 
@@ -128,6 +136,16 @@ public sealed class LedgerTests : IDisposable
 
         Assert.Equal(LedgerCrashTests.Content(incremental), LedgerCrashTests.Content(first));
         Assert.Contains("|claude:", LedgerCrashTests.Content(first), StringComparison.Ordinal); // some steps are duplicates of others
+        // The indexes the first load built at its end are all there, and hold every row.
+        const string Schema = "SELECT group_concat(name || ':' || coalesce(sql, ''), char(10)) FROM (SELECT name, sql FROM sqlite_schema ORDER BY name);";
+        using (var a = LedgerDatabase.Open(incremental))
+        using (var b = LedgerDatabase.Open(first))
+        {
+            Assert.Equal(new SqliteCommand(Schema, a.Connection).ExecuteScalar(), new SqliteCommand(Schema, b.Connection).ExecuteScalar());
+            Assert.Equal("ok", new SqliteCommand("PRAGMA integrity_check;", b.Connection).ExecuteScalar());
+            const string ByUsage = "SELECT count(*), sum(output_tokens) FROM steps INDEXED BY steps_usage WHERE model IS NOT NULL;";
+            Assert.Equal(Row(a, ByUsage), Row(b, ByUsage));
+        }
 
         // Once the ledger holds anything, a large ingest is incremental again.
         File.AppendAllText(Directory.GetFiles(Path.Combine(home, ".claude"), "*.jsonl", SearchOption.AllDirectories)[0], "\n");
