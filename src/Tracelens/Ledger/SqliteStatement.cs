@@ -9,6 +9,7 @@ namespace Tracelens.Ledger;
 /// path uses it instead of <see cref="SqliteCommand"/>, whose per-execution binding resolves every
 /// parameter by name and boxes every value (that was most of a cold ingest's time). Text is
 /// encoded into one reusable UTF-8 buffer; SQLite copies it (SQLITE_TRANSIENT) before returning.
+/// Text equal to what a position holds already is not bound again.
 /// </summary>
 internal sealed class SqliteStatement : IDisposable
 {
@@ -18,22 +19,35 @@ internal sealed class SqliteStatement : IDisposable
     private readonly IntPtr _dbHandle;
     private byte[] _utf8 = new byte[4096];
 
+    // The text last bound at each position, while it is still bound there. SQLite keeps a binding
+    // across executions (reset does not clear it), so the same text again — a step's session,
+    // project, file and home, repeated for every step of a file — is not encoded and copied again.
+    private readonly string?[] _boundText;
+
     public SqliteStatement(SqliteConnection connection, string sql)
     {
         _db = connection.Handle ?? throw new InvalidOperationException("the ledger connection is not open");
         Check(raw.sqlite3_prepare_v2(_db, sql, out _statement));
         _handle = _statement.DangerousGetHandle();
         _dbHandle = _db.DangerousGetHandle();
+        _boundText = new string?[raw.sqlite3_bind_parameter_count(_statement) + 1];
     }
 
     /// <summary>The native statement, for column reads through <see cref="SqliteNative"/>.</summary>
     public IntPtr Handle => _handle;
 
     /// <summary>Parameter positions are 1-based, as in SQLite.</summary>
-    public void Bind(int position, long value) => Check(SqliteNative.sqlite3_bind_int64(_handle, position, value));
+    public void Bind(int position, long value)
+    {
+        Unbound(position);
+        Check(SqliteNative.sqlite3_bind_int64(_handle, position, value));
+    }
 
-    public void Bind(int position, long? value) =>
+    public void Bind(int position, long? value)
+    {
+        Unbound(position);
         Check(value is { } v ? SqliteNative.sqlite3_bind_int64(_handle, position, v) : SqliteNative.sqlite3_bind_null(_handle, position));
+    }
 
     public void Bind(int position, bool? value) => Bind(position, value is null ? null : value.Value ? 1L : 0L);
 
@@ -41,7 +55,13 @@ internal sealed class SqliteStatement : IDisposable
     {
         if (value is null)
         {
+            Unbound(position);
             Check(SqliteNative.sqlite3_bind_null(_handle, position));
+            return;
+        }
+
+        if ((uint)position < (uint)_boundText.Length && _boundText[position] is { } bound && string.Equals(bound, value, StringComparison.Ordinal))
+        {
             return;
         }
 
@@ -53,10 +73,24 @@ internal sealed class SqliteStatement : IDisposable
 
         var length = Encoding.UTF8.GetBytes(value, _utf8);
         BindText(position, _utf8.AsSpan(0, length));
+        if ((uint)position < (uint)_boundText.Length)
+        {
+            _boundText[position] = value; // (after the bind: a failed one leaves nothing recorded)
+        }
+    }
+
+    /// <summary>Forgets the text recorded at a position about to get another value.</summary>
+    private void Unbound(int position)
+    {
+        if ((uint)position < (uint)_boundText.Length)
+        {
+            _boundText[position] = null;
+        }
     }
 
     public unsafe void BindBlob(int position, ReadOnlySpan<byte> value)
     {
+        Unbound(position);
         fixed (byte* bytes = value)
         {
             // A non-null pointer even for an empty value: a null one would bind NULL, not an empty blob.
@@ -68,6 +102,7 @@ internal sealed class SqliteStatement : IDisposable
     /// <summary>Binds UTF-8 text that is already encoded.</summary>
     public unsafe void BindText(int position, ReadOnlySpan<byte> utf8)
     {
+        Unbound(position);
         fixed (byte* text = utf8)
         {
             byte empty = 0;
@@ -98,6 +133,7 @@ internal sealed class SqliteStatement : IDisposable
             switch (parameter.Value)
             {
                 case null or DBNull:
+                    Unbound(position);
                     Check(SqliteNative.sqlite3_bind_null(_handle, position));
                     break;
                 case string text:
@@ -107,6 +143,7 @@ internal sealed class SqliteStatement : IDisposable
                     Bind(position, Convert.ToInt64(parameter.Value, System.Globalization.CultureInfo.InvariantCulture));
                     break;
                 case double real:
+                    Unbound(position);
                     Check(SqliteNative.sqlite3_bind_double(_handle, position, real));
                     break;
                 default:
