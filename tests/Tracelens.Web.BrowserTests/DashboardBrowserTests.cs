@@ -109,6 +109,17 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output) : IAsyncLife
         WaitReady(view);
     }
 
+    /// <summary>
+    /// Waits for a condition on elements the page re-renders while it is polled (the tiles after an
+    /// ingest): an element replaced between being found and being read is polled again, not a failure.
+    /// </summary>
+    private void UntilRendered(Func<bool> condition)
+    {
+        var wait = new WebDriverWait(Driver, TimeSpan.FromSeconds(20));
+        wait.IgnoreExceptionTypes(typeof(StaleElementReferenceException));
+        wait.Until(_ => condition());
+    }
+
     private string Tile(string kpi) => Driver.FindElement(By.CssSelector($"[data-kpi='{kpi}']")).GetAttribute("data-value") ?? string.Empty;
 
     private void Screenshot(string name, int height = 1000)
@@ -225,7 +236,7 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output) : IAsyncLife
         Ingest();
         var expected = SdkTotal().Steps.ToString(inv);
         Assert.NotEqual(stepsBefore, expected);
-        new WebDriverWait(Driver, TimeSpan.FromSeconds(20)).Until(_ => Tile("steps") == expected);
+        UntilRendered(() => Tile("steps") == expected);
 
         // Drag-and-drop's file picker: a Codex log is analyzed apart and its dashboard opens on it.
         Open("#/upload", "upload");
