@@ -19,20 +19,7 @@ home="$PWD/.bench/history-${size_mb}mb-claude"
 generated_history "$home" --size-mb "$size_mb" --provider claude
 
 sha=$(git rev-parse --short=12 "$base")
-base_cli="$PWD/.bench/ab-$sha"
-if [ ! -x "$base_cli/Tracelens.Cli" ]; then
-  tree=$(mktemp -d)
-  git worktree add -q --detach "$tree" "$sha"
-  rid="$(dotnet --info 2>/dev/null | awk '/^ *RID:/ && !found { print $2; found = 1 }' || true)"
-  echo "building $sha (Native AOT) into $base_cli …" >&2
-  if ! dotnet publish "$tree/src/Tracelens.Cli/Tracelens.Cli.csproj" -c Release -r "${rid:-linux-x64}" -p:PublishAot=true \
-      -p:IlcInstructionSet=native -p:DebugType=none -p:CopyOutputSymbolsToPublishDirectory=false -o "$base_cli" > "$base_cli.log" 2>&1; then
-    git worktree remove --force "$tree"
-    echo "the build of $sha failed; see $base_cli.log" >&2
-    exit 1
-  fi
-  git worktree remove --force "$tree"
-fi
+base_cli=$(revision_cli "$base")
 
 ccusage=$(ccusage_path)
 [ -z "$ccusage" ] && echo "ccusage is not available (no npm): timing the two builds only" >&2
@@ -45,7 +32,7 @@ for i in $(seq 1 "$runs"); do
   if [ -n "$ccusage" ]; then
     { HOME="$home" /usr/bin/time -f "ccusage %e %U %S" "$ccusage" daily --json --offline > /dev/null; } 2>> "$work/times"
   fi
-  for variant in "base=$base_cli/Tracelens.Cli" "current=$PWD/artifacts/cli/Tracelens.Cli"; do
+  for variant in "base=$base_cli" "current=$PWD/artifacts/cli/Tracelens.Cli"; do
     rm -f "$work"/ledger.db*
     { /usr/bin/time -f "${variant%%=*} %e %U %S" "${variant#*=}" ingest --home "$home" --ledger "$work/ledger.db" > /dev/null; } 2>> "$work/times"
   done

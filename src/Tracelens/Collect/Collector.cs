@@ -26,8 +26,8 @@ public sealed class CollectReport
 /// <summary>How one file was read: from its start, or resumed at a checkpoint.</summary>
 /// <param name="ResumedFrom">The checkpoint the read resumed at; null for a read of the whole file.</param>
 /// <param name="Checkpoint">Where the next incremental read of the file should start.</param>
-/// <param name="UnplacedToolResults">In a resumed read: tool results whose call was not in the tail.</param>
-public sealed record FileRead(ReadCheckpoint? ResumedFrom, ReadCheckpoint Checkpoint, long SyntheticRecords, IReadOnlyList<string>? UnplacedToolResults = null);
+/// <param name="ToolCallIdsToCheck">In a resumed read: tool call ids a full read may have met before the checkpoint (results whose call was not in the tail; for Codex also the tail's calls).</param>
+public sealed record FileRead(ReadCheckpoint? ResumedFrom, ReadCheckpoint Checkpoint, long SyntheticRecords, IReadOnlyList<string>? ToolCallIdsToCheck = null);
 
 /// <summary>
 /// Reads session logs into agent steps: files in parallel (bounded), steps delivered in
@@ -222,10 +222,21 @@ public sealed class Collector
                 return (new OpenCodeReader(diagnostics).Read(log.OpenCode!), new FileRead(null, ReadCheckpoint.Start, 0));
             }
 
+            var codex = new CodexSessionReader(diagnostics);
+            if (ResumeAt?.Invoke(log) is { } codexResume)
+            {
+                var head = ReadCheckpoint.ReadHead(log.Path);
+                var tail = codex.Resume(log.Codex!, codexResume);
+                if (!codex.NeedsFullRead)
+                {
+                    return (tail, new FileRead(codexResume.Checkpoint, WithHead(codex.Checkpoint, head), 0, [.. codex.ToolCallIdsToCheck]));
+                }
+            }
+
             using (var lines = Open(log.Path, incremental))
             {
-                // Codex rollouts carry session-wide state (turn context, running totals): always read whole.
-                return (new CodexSessionReader(diagnostics).Read(log.Codex!, lines), new FileRead(null, ReadCheckpoint.Start, 0));
+                var steps = codex.Read(log.Codex!, lines);
+                return (steps, new FileRead(null, WithHead(codex.Checkpoint, lines.Head ?? []), 0));
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

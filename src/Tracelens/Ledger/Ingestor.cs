@@ -172,7 +172,7 @@ public sealed class Ingestor(LedgerDatabase ledger)
                 FileCompleted = (log, read) =>
                 {
                     var sourceId = known.TryGetValue(log.Path, out var stored) ? stored.Id : -1;
-                    if (read.ResumedFrom is { } resumedFrom && TailContinuesEarlierSteps(sourceId, resumedFrom, pending, read.UnplacedToolResults ?? []))
+                    if (read.ResumedFrom is { } resumedFrom && TailContinuesEarlierSteps(sourceId, resumedFrom, pending, read.ToolCallIdsToCheck ?? []))
                     {
                         // Rare: the tail continues an earlier step. Read the file whole, here.
                         var (whole, wholeRead) = Collector.ReadWhole(log, discovery.Home, report.Diagnostics);
@@ -240,10 +240,10 @@ public sealed class Ingestor(LedgerDatabase ledger)
             }
 
             _storedBefore?.Dispose();
-            _callStoredBefore?.Dispose();
+            _callsStoredBefore?.Dispose();
             _updateSource?.Dispose();
             _insertSource?.Dispose();
-            _storedBefore = _callStoredBefore = _updateSource = _insertSource = null;
+            _storedBefore = _callsStoredBefore = _updateSource = _insertSource = null;
         }
 
         return report;
@@ -264,12 +264,13 @@ public sealed class Ingestor(LedgerDatabase ledger)
 
     /// <summary>
     /// Whether a changed file can resume at its stored checkpoint, and with what state; null means
-    /// it is read whole. Only Claude transcripts resume (Codex rollouts carry session-wide state).
+    /// it is read whole. Claude transcripts and Codex rollouts resume (a Codex cursor also holds the
+    /// reader's session-wide state); opencode sessions are separate small files, read whole.
     /// </summary>
     private ResumeState? PlanResume(SessionLog log, StoredSource stored)
     {
         var checkpoint = LoadCheckpoint(stored.Id);
-        if (log.Provider != Provider.Claude || checkpoint.Offset <= 0 || stored.Size < 0
+        if (log.Provider is not (Provider.Claude or Provider.Codex) || checkpoint.Offset <= 0 || stored.Size < 0
             || log.Length < stored.Size // truncated
             || (stored.Inode != 0 && log.Inode != 0 && stored.Inode != log.Inode)) // replaced under the same name
         {
@@ -319,11 +320,12 @@ public sealed class Ingestor(LedgerDatabase ledger)
     }
 
     /// <summary>
-    /// Whether a resumed read's tail continues something from before its checkpoint: a message id
-    /// this file already stored there, or a tool result for a call stored there. Then only a full
-    /// read gives the right rows. Checked after the read, by index, for the few ids the tail has.
+    /// Whether a resumed read's tail continues something from before its checkpoint: a step key
+    /// this file already stored there, or a tool call id stored there (a late result, or a repeated
+    /// Codex call id). Then only a full read gives the right rows. Checked after the read, by index,
+    /// for the few ids the tail has.
     /// </summary>
-    private bool TailContinuesEarlierSteps(long sourceId, ReadCheckpoint from, List<(AgentStep Step, byte[] Events)> tail, IReadOnlyList<string> unplacedToolResults)
+    private bool TailContinuesEarlierSteps(long sourceId, ReadCheckpoint from, List<(AgentStep Step, byte[] Events)> tail, IReadOnlyList<string> toolCallIds)
     {
         // One prepared statement per question for the whole pass, bound per id: a resumed tail
         // asks once per step, and a command per question cost more than reading the tail.
@@ -336,21 +338,33 @@ public sealed class Ingestor(LedgerDatabase ledger)
             }
         }
 
-        if (unplacedToolResults.Count == 0)
+        if (toolCallIds.Count == 0)
         {
             return false;
         }
 
-        _callStoredBefore ??= new SqliteStatement(ledger.Connection, """
-            SELECT 1 FROM steps s JOIN tool_calls t ON t.step_id = s.id
-            WHERE t.tool_call_id = ?1 AND s.source_id = ?2 AND s.first_line <= ?3 LIMIT 1;
+        // One pass over the tool calls this file stored before the checkpoint, not a query per id:
+        // tool_call_id has no index (an index would cost every insert), so a query per id walked
+        // those same rows for each id, and a Codex tail asks about every call it holds.
+        var wanted = new HashSet<string>(toolCallIds, StringComparer.Ordinal);
+        _callsStoredBefore ??= new SqliteStatement(ledger.Connection, """
+            SELECT t.tool_call_id FROM steps s JOIN tool_calls t ON t.step_id = s.id WHERE s.source_id = ?1 AND s.first_line <= ?2;
             """);
-        foreach (var toolCallId in unplacedToolResults.Distinct(StringComparer.Ordinal))
+        _callsStoredBefore.Bind(1, sourceId);
+        _callsStoredBefore.Bind(2, from.LineNumber);
+        try
         {
-            if (_callStoredBefore.Exists(toolCallId, sourceId, from.LineNumber))
+            while (_callsStoredBefore.Step())
             {
-                return true;
+                if (wanted.Contains(SqliteNative.StringOrNull(_callsStoredBefore.Handle, 0)!))
+                {
+                    return true;
+                }
             }
+        }
+        finally
+        {
+            _callsStoredBefore.Reset();
         }
 
         return false;
@@ -359,7 +373,7 @@ public sealed class Ingestor(LedgerDatabase ledger)
     private SqliteStatement? _storedBefore;
     private SqliteStatement? _updateSource;
     private SqliteStatement? _insertSource;
-    private SqliteStatement? _callStoredBefore;
+    private SqliteStatement? _callsStoredBefore;
 
     private Dictionary<string, StoredSource> LoadSources()
     {
@@ -381,13 +395,14 @@ public sealed class Ingestor(LedgerDatabase ledger)
         using var command = ledger.Connection.CreateCommand();
         command.CommandText = """
             SELECT cursor_offset, cursor_line, cursor_round_index, cursor_pending_events, cursor_line_fingerprint,
-                   cursor_synthetic_records, cursor_head_fingerprint
+                   cursor_synthetic_records, cursor_head_fingerprint, cursor_reader_state
             FROM sources WHERE id = $id;
             """;
         command.Parameters.AddWithValue("$id", sourceId);
         using var r = command.ExecuteReader();
         return r.Read()
-            ? new ReadCheckpoint(r.GetInt64(0), r.GetInt64(1), r.GetInt32(2), r.GetInt32(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6))
+            ? new ReadCheckpoint(r.GetInt64(0), r.GetInt64(1), r.GetInt32(2), r.GetInt32(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6),
+                r.IsDBNull(7) ? null : (byte[])r.GetValue(7))
             : ReadCheckpoint.Start;
     }
 
@@ -400,9 +415,9 @@ public sealed class Ingestor(LedgerDatabase ledger)
         // 3,900 files of a 3 GB first load).
         if (knownId >= 0)
         {
-            var update = _updateSource ??= new SqliteStatement(ledger.Connection, $"UPDATE sources SET {SourceUpdates} WHERE id = ?16 AND path = ?2;");
+            var update = _updateSource ??= new SqliteStatement(ledger.Connection, $"UPDATE sources SET {SourceUpdates} WHERE id = ?17 AND path = ?2;");
             BindSource(update, log, checkpoint, steps);
-            update.Bind(16, knownId);
+            update.Bind(17, knownId);
             if (update.Execute() == 1)
             {
                 return knownId;
@@ -412,8 +427,8 @@ public sealed class Ingestor(LedgerDatabase ledger)
         var insert = _insertSource ??= new SqliteStatement(ledger.Connection, """
             INSERT OR IGNORE INTO sources (provider, path, store, size_bytes, mtime_ns, inode, steps, ingested_at, cursor_offset, cursor_line,
                                            cursor_round_index, cursor_pending_events, cursor_line_fingerprint, cursor_synthetic_records,
-                                           cursor_head_fingerprint)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15);
+                                           cursor_head_fingerprint, cursor_reader_state)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16);
             """);
         BindSource(insert, log, checkpoint, steps);
         if (insert.Execute() == 1)
@@ -434,10 +449,10 @@ public sealed class Ingestor(LedgerDatabase ledger)
     private const string SourceUpdates = """
         size_bytes = ?4, mtime_ns = ?5, inode = ?6, steps = ?7, ingested_at = ?8, cursor_offset = ?9, cursor_line = ?10,
         cursor_round_index = ?11, cursor_pending_events = ?12, cursor_line_fingerprint = ?13, cursor_synthetic_records = ?14,
-        cursor_head_fingerprint = ?15
+        cursor_head_fingerprint = ?15, cursor_reader_state = ?16
         """;
 
-    /// <summary>Binds a source row to positions 1–15 (the column order of the insert above).</summary>
+    /// <summary>Binds a source row to positions 1–16 (the column order of the insert above).</summary>
     private static void BindSource(SqliteStatement statement, SessionLog log, ReadCheckpoint checkpoint, int steps)
     {
         statement.Bind(1, log.Provider.WireName());
@@ -455,5 +470,13 @@ public sealed class Ingestor(LedgerDatabase ledger)
         statement.Bind(13, checkpoint.LineFingerprint);
         statement.Bind(14, checkpoint.SyntheticRecords);
         statement.Bind(15, checkpoint.HeadFingerprint);
+        if (checkpoint.ReaderState is { } state)
+        {
+            statement.BindBlob(16, state);
+        }
+        else
+        {
+            statement.Bind(16, (string?)null);
+        }
     }
 }

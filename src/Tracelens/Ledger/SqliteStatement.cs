@@ -182,6 +182,9 @@ internal sealed class SqliteStatement : IDisposable
         return false;
     }
 
+    /// <summary>Ends a query stepped with <see cref="Step"/> early, ready to run again.</summary>
+    public void Reset() => _ = SqliteNative.sqlite3_reset(_handle);
+
     /// <summary>Binds (text, integer, integer) to ?1..?3, and says whether the query has a row; the statement is reset for the next call.</summary>
     public bool Exists(string first, long second, long third)
     {

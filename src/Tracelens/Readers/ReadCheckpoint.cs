@@ -4,9 +4,10 @@ namespace Tracelens.Readers;
 
 /// <summary>
 /// Where the next incremental read of an append-only session log starts, and the reader state it
-/// needs there. It sits on the first line of the file's last step: that step (and anything after
-/// it) may still grow — more snapshots of the same message, results of its tool calls — so it
-/// is re-read on every change, while everything before the checkpoint is final.
+/// needs there. It sits on the first line of the file's last step (the line its model output
+/// starts at): that step (and anything after it) may still grow — more snapshots of the same
+/// message, results of its tool calls — so it is re-read on every change, while everything
+/// before the checkpoint is final.
 /// </summary>
 /// <param name="Offset">Byte offset of the first re-read line (0: read the whole file).</param>
 /// <param name="LineNumber">Number of lines before <paramref name="Offset"/>.</param>
@@ -15,7 +16,9 @@ namespace Tracelens.Readers;
 /// <param name="LineFingerprint">Identity of the line at <paramref name="Offset"/>: a file rewritten in place is caught by it.</param>
 /// <param name="SyntheticRecords">Synthetic (API error) records before <paramref name="Offset"/>.</param>
 /// <param name="HeadFingerprint">Identity of the file's first bytes (up to <see cref="HeadBytes"/>, never past <paramref name="Offset"/>): a file rewritten from the top is caught by it.</param>
-public sealed record ReadCheckpoint(long Offset, long LineNumber, int RoundIndex, int PendingEvents, long LineFingerprint, long SyntheticRecords, long HeadFingerprint = 0)
+/// <param name="ReaderState">What else the reader needs at <paramref name="Offset"/>, in its own format (Codex: the session-wide state); null when nothing.</param>
+public sealed record ReadCheckpoint(long Offset, long LineNumber, int RoundIndex, int PendingEvents, long LineFingerprint, long SyntheticRecords, long HeadFingerprint = 0,
+    byte[]? ReaderState = null)
 {
     /// <summary>Read the file from its start.</summary>
     public static readonly ReadCheckpoint Start = new(0, 0, 0, 0, 0, 0);

@@ -315,8 +315,10 @@ public sealed class LedgerCrashTests : IDisposable
     public void Ingests_killed_while_resuming_grown_files_end_equal_to_a_fresh_ledger()
     {
         var home = Path.Combine(_dir, "home");
-        SyntheticHistory.Generate(new SynthOptions { OutputDirectory = home, Seed = 23, TargetBytes = 30_000_000, Providers = [Model.Provider.Claude] });
-        var full = Directory.GetFiles(Path.Combine(home, ".claude"), "*.jsonl", SearchOption.AllDirectories).ToDictionary(f => f, File.ReadAllBytes);
+        // Claude transcripts and Codex rollouts: both resume mid-file.
+        SyntheticHistory.Generate(new SynthOptions { OutputDirectory = home, Seed = 23, TargetBytes = 30_000_000 });
+        var full = Directory.GetFiles(home, "*.jsonl", SearchOption.AllDirectories).ToDictionary(f => f, File.ReadAllBytes);
+        Assert.Contains(full.Keys, f => f.Contains("/.codex/", StringComparison.Ordinal));
         foreach (var (file, bytes) in full)
         {
             // Every file starts at 40% (cut at a line break): the rest arrives as appends.

@@ -4,6 +4,7 @@ using Microsoft.Data.Sqlite;
 using Tracelens.Collect;
 using Tracelens.Export;
 using Tracelens.Ledger;
+using Tracelens.Readers;
 using Tracelens.Synth;
 using Tracelens.Tests.Support;
 using Xunit;
@@ -77,15 +78,19 @@ public sealed class LedgerIncrementalTests : IDisposable
         return Dump(fresh);
     }
 
-    private static string[] ClaudeFiles(string home) =>
-        [.. Directory.GetFiles(Path.Combine(home, ".claude"), "*.jsonl", SearchOption.AllDirectories).Order(StringComparer.Ordinal)];
+    private static string[] ClaudeFiles(string home) => LogFiles(home, Model.Provider.Claude);
 
-    [Fact]
-    public void Growing_files_resume_at_their_checkpoint_and_end_equal_to_a_full_read()
+    private static string[] LogFiles(string home, Model.Provider provider) =>
+        [.. Directory.GetFiles(Path.Combine(home, provider == Model.Provider.Claude ? ".claude" : ".codex"), "*.jsonl", SearchOption.AllDirectories).Order(StringComparer.Ordinal)];
+
+    [Theory]
+    [InlineData(Model.Provider.Claude)]
+    [InlineData(Model.Provider.Codex)]
+    public void Growing_files_resume_at_their_checkpoint_and_end_equal_to_a_full_read(Model.Provider provider)
     {
         var home = Path.Combine(_dir, "home");
-        SyntheticHistory.Generate(new SynthOptions { OutputDirectory = home, Seed = 7, TargetBytes = 3_000_000, Providers = [Model.Provider.Claude] });
-        var full = ClaudeFiles(home).ToDictionary(f => f, File.ReadAllBytes);
+        SyntheticHistory.Generate(new SynthOptions { OutputDirectory = home, Seed = 7, TargetBytes = 3_000_000, Providers = [provider] });
+        var full = LogFiles(home, provider).ToDictionary(f => f, File.ReadAllBytes);
 
         // Start from the first 30% of every file, cut at a line break.
         foreach (var (file, bytes) in full)
@@ -169,14 +174,16 @@ public sealed class LedgerIncrementalTests : IDisposable
         Assert.Equal(FreshDump(home), Dump(db));
     }
 
-    [Fact]
-    public void Truncated_replaced_and_rewritten_files_are_read_again_from_the_start()
+    [Theory]
+    [InlineData(Model.Provider.Claude)]
+    [InlineData(Model.Provider.Codex)]
+    public void Truncated_replaced_and_rewritten_files_are_read_again_from_the_start(Model.Provider provider)
     {
         var home = Path.Combine(_dir, "home");
-        SyntheticHistory.Generate(new SynthOptions { OutputDirectory = home, Seed = 8, TargetBytes = 1_500_000, Providers = [Model.Provider.Claude] });
+        SyntheticHistory.Generate(new SynthOptions { OutputDirectory = home, Seed = 8, TargetBytes = 1_500_000, Providers = [provider] });
         using var db = LedgerDatabase.Open(Path.Combine(_dir, "ledger.db"));
         new Ingestor(db).Run(Home(home));
-        var files = ClaudeFiles(home).Where(f => File.ReadAllLines(f).Length > 12).Take(3).ToArray();
+        var files = LogFiles(home, provider).Where(f => File.ReadAllLines(f).Length > 12).Take(3).ToArray();
         Assert.Equal(3, files.Length);
 
         // 1. Truncated: a shorter file.
@@ -193,10 +200,34 @@ public sealed class LedgerIncrementalTests : IDisposable
         lines = File.ReadAllLines(files[2]);
         File.WriteAllLines(files[2], [lines[1], lines[0], .. lines[2..], lines[^1]]);
 
+        // 4. A line inserted past the first 4 KB, before the checkpoint: the head is unchanged, but
+        //    the checkpoint's offset now holds other bytes (only the checkpoint line's fingerprint tells).
+        var (middle, checkpointAt) = CheckpointsPast(db, 3 * ReadCheckpoint.HeadBytes).First(c => !files.Contains(c.Path));
+        var bytes = File.ReadAllBytes(middle);
+        var insertAt = CutAtLine(bytes, 2 * ReadCheckpoint.HeadBytes);
+        Assert.True(insertAt < checkpointAt);
+        var copied = bytes[insertAt..CutAtLine(bytes, insertAt)];
+        File.WriteAllBytes(middle, [.. bytes[..insertAt], .. copied, .. bytes[insertAt..], .. copied]);
+
         var report = new Ingestor(db).Run(Home(home));
-        Assert.Equal(3, report.FilesRead);
+        Assert.Equal(4, report.FilesRead);
         Assert.Equal(0, report.FilesResumed);
         Assert.Equal(FreshDump(home), Dump(db));
+    }
+
+    /// <summary>Stored sources whose checkpoint lies past <paramref name="offset"/>, with that checkpoint.</summary>
+    private static List<(string Path, long Offset)> CheckpointsPast(LedgerDatabase db, long offset)
+    {
+        using var command = new SqliteCommand("SELECT path, cursor_offset FROM sources WHERE cursor_offset > $o ORDER BY path;", db.Connection);
+        command.Parameters.AddWithValue("$o", offset);
+        using var r = command.ExecuteReader();
+        var found = new List<(string, long)>();
+        while (r.Read())
+        {
+            found.Add((r.GetString(0), r.GetInt64(1)));
+        }
+
+        return found;
     }
 
     /// <summary>A Claude record, in the shape the reader needs.</summary>
@@ -212,6 +243,131 @@ public sealed class LedgerIncrementalTests : IDisposable
 
     private static string ToolUse(string toolId, string name = "Bash") =>
         $$$"""[{"type":"tool_use","id":"{{{toolId}}}","name":"{{{name}}}","input":{"command":"ls"}}]""";
+
+    /// <summary>Codex rollout records, in the shape the reader needs.</summary>
+    private static class Rollout
+    {
+        public static string Meta(string id) =>
+            $$$"""{"timestamp":"2026-02-01T00:00:00.000Z","type":"session_meta","payload":{"id":"{{{id}}}","cwd":"/tmp/p"}}""";
+
+        public static string Turn(string turn) =>
+            $$$"""{"timestamp":"2026-02-01T00:00:00.100Z","type":"turn_context","payload":{"turn_id":"{{{turn}}}","cwd":"/tmp/p","model":"gpt-5.3-codex"}}""";
+
+        public static string User(string time, string text) =>
+            $$$"""{"timestamp":"{{{time}}}","type":"event_msg","payload":{"type":"user_message","message":"{{{text}}}"}}""";
+
+        public static string Reasoning(string time) =>
+            $$$"""{"timestamp":"{{{time}}}","type":"response_item","payload":{"type":"reasoning","summary":[]}}""";
+
+        public static string Call(string time, string callId) =>
+            $$$"""{"timestamp":"{{{time}}}","type":"response_item","payload":{"type":"function_call","name":"exec_command","arguments":"{\"cmd\":\"ls\"}","call_id":"{{{callId}}}"}}""";
+
+        public static string Output(string time, string callId) =>
+            $$$"""{"timestamp":"{{{time}}}","type":"response_item","payload":{"type":"function_call_output","call_id":"{{{callId}}}","output":"Exit code: 0\nok"}}""";
+
+        /// <summary>A usage report; <paramref name="calls"/> is how many calls the cumulative total covers.</summary>
+        public static string Usage(string time, int calls) =>
+            $$$"""{"timestamp":"{{{time}}}","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":{"input_tokens":{{{1000 * calls}}},"cached_input_tokens":{{{800 * calls}}},"output_tokens":{{{50 * calls}}},"reasoning_output_tokens":0,"total_tokens":{{{1050 * calls}}}},"last_token_usage":{"input_tokens":1000,"cached_input_tokens":800,"output_tokens":50,"reasoning_output_tokens":0,"total_tokens":1050""" + "}}}}";
+    }
+
+    private static string CodexRollout(string home)
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(home, ".codex", "sessions", "2026", "02", "01")).FullName;
+        return Path.Combine(folder, "rollout-2026-02-01T00-00-00-0000aaaa-0000-0000-0000-000000000001.jsonl");
+    }
+
+    /// <summary>A rollout whose first two calls are stored: the second call's model output is the checkpoint.</summary>
+    private static string[] TwoCalls =>
+    [
+        Rollout.Meta("sess_a"),
+        Rollout.Turn("turn_1"),
+        Rollout.User("2026-02-01T00:00:01.000Z", new string('x', 5000)), // the first 4 KB (the head fingerprint) end here
+        Rollout.Call("2026-02-01T00:00:02.000Z", "call_1"),
+        Rollout.Usage("2026-02-01T00:00:03.000Z", 1),
+        Rollout.Output("2026-02-01T00:00:04.000Z", "call_1"),
+        Rollout.User("2026-02-01T00:00:05.000Z", "again"),
+        Rollout.Reasoning("2026-02-01T00:00:06.000Z"),
+        Rollout.Usage("2026-02-01T00:00:06.500Z", 1), // an echo of call 1's total inside call 2: not a call
+        Rollout.Call("2026-02-01T00:00:07.000Z", "call_2"),
+        Rollout.Usage("2026-02-01T00:00:08.000Z", 2),
+    ];
+
+    /// <summary>A home with one rollout holding <see cref="TwoCalls"/>, ingested into a new ledger.</summary>
+    private (string Home, string File, LedgerDatabase Db) IngestedTwoCalls()
+    {
+        var home = Path.Combine(_dir, "home");
+        var file = CodexRollout(home);
+        File.WriteAllLines(file, TwoCalls);
+        var db = LedgerDatabase.Open(Path.Combine(_dir, "ledger.db"));
+        new Ingestor(db).Run(Home(home));
+        return (home, file, db);
+    }
+
+    [Fact]
+    public void A_codex_rollout_resumes_at_its_last_calls_model_output_with_its_session_state()
+    {
+        var (home, file, ledger) = IngestedTwoCalls();
+        using var db = ledger;
+        Assert.Equal(7, Scalar(db, "SELECT cursor_line FROM sources;")); // lines before the checkpoint: call 2 starts at its reasoning, line 8
+
+        // call_2's result, a new turn and a call whose usage comes only as a cumulative total.
+        File.AppendAllLines(file,
+        [
+            Rollout.Output("2026-02-01T00:00:09.000Z", "call_2"),
+            Rollout.Turn("turn_2"),
+            Rollout.User("2026-02-01T00:00:10.000Z", "more"),
+            Rollout.Call("2026-02-01T00:00:11.000Z", "call_3"),
+            Rollout.Usage("2026-02-01T00:00:12.000Z", 3).Replace(""","last_token_usage":{"input_tokens":1000,"cached_input_tokens":800,"output_tokens":50,"reasoning_output_tokens":0,"total_tokens":1050}""", string.Empty),
+            Rollout.Usage("2026-02-01T00:00:12.500Z", 3), // an echo of the same total: not a call
+        ]);
+        var report = new Ingestor(db).Run(Home(home));
+        Assert.Equal(1, report.FilesResumed);
+        Assert.Equal(1, report.StepsReplaced); // call 2 is re-read and replaced; call 1 stays
+        Assert.Equal(2000, Scalar(db, "SELECT tool_wall_latency_ms FROM tool_calls WHERE tool_call_id = 'call_2';")); // emitted at 7 s, result at 9 s
+        Assert.Equal(FreshDump(home), Dump(db));
+
+        // Nothing new: the last call is re-read and stays the same.
+        File.AppendAllLines(file, [Rollout.Output("2026-02-01T00:00:13.000Z", "call_3")]);
+        Assert.Equal(1, new Ingestor(db).Run(Home(home)).FilesResumed);
+        Assert.Equal(FreshDump(home), Dump(db));
+    }
+
+    [Theory]
+    [InlineData("a result for a call before the checkpoint")]
+    [InlineData("a call id used before the checkpoint")]
+    [InlineData("other bytes at the checkpoint offset")]
+    public void A_codex_tail_that_depends_on_lines_before_the_checkpoint_is_read_whole(string change)
+    {
+        var (home, file, ledger) = IngestedTwoCalls();
+        using var db = ledger;
+
+        var lines = File.ReadAllLines(file).ToList();
+        switch (change)
+        {
+            case "a result for a call before the checkpoint":
+                lines.AddRange([Rollout.Output("2026-02-01T00:00:09.000Z", "call_1"), Rollout.Output("2026-02-01T00:00:09.500Z", "call_2")]);
+                lines[5] = Rollout.User("2026-02-01T00:00:04.000Z", "oops"); // call_1's first result now comes late
+                lines[5] = lines[5].PadRight(Rollout.Output("2026-02-01T00:00:04.000Z", "call_1").Length); // same length: offsets unchanged
+                break;
+            case "a call id used before the checkpoint":
+                lines.AddRange([Rollout.Output("2026-02-01T00:00:09.000Z", "call_2"), Rollout.Call("2026-02-01T00:00:10.000Z", "call_1"), Rollout.Usage("2026-02-01T00:00:11.000Z", 3)]);
+                break;
+            default:
+                // A line as long as the one before the checkpoint, inserted before it (past the
+                // first 4 KB): the checkpoint's offset now holds that line instead of its own.
+                var inserted = Rollout.User("2026-02-01T00:00:04.500Z", "AGAIN");
+                Assert.Equal(lines[6].Length, inserted.Length);
+                lines.Insert(6, inserted);
+                lines.Add(Rollout.Output("2026-02-01T00:00:09.000Z", "call_2"));
+                break;
+        }
+
+        File.WriteAllLines(file, lines);
+        var report = new Ingestor(db).Run(Home(home));
+        Assert.Equal(1, report.FilesRead);
+        Assert.Equal(0, report.FilesResumed);
+        Assert.Equal(FreshDump(home), Dump(db));
+    }
 
     [Fact]
     public void A_tool_result_for_a_call_before_the_checkpoint_makes_the_resumed_read_fall_back_to_a_full_one()
@@ -401,6 +557,7 @@ public sealed class LedgerIncrementalTests : IDisposable
                 DROP TABLE tool_calls;
                 ALTER TABLE tool_calls_v5 RENAME TO tool_calls;
                 CREATE INDEX tool_calls_by_spawned_agent ON tool_calls(spawned_agent_id) WHERE spawned_agent_id IS NOT NULL;
+                ALTER TABLE sources DROP COLUMN cursor_reader_state;
                 PRAGMA user_version = 5;
                 COMMIT;
                 """, old);
@@ -408,7 +565,7 @@ public sealed class LedgerIncrementalTests : IDisposable
         }
 
         using var migrated = LedgerDatabase.Open(path);
-        Assert.Equal(6, migrated.SchemaVersion);
+        Assert.Equal(LedgerDatabase.LatestVersion, migrated.SchemaVersion);
         Assert.Equal(0, Scalar(migrated, "SELECT count(*) FROM sqlite_schema WHERE name = 'tool_calls' AND sql LIKE '%WITHOUT ROWID%';"));
         Assert.Equal(1, Scalar(migrated, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'tool_calls_by_spawned_agent';"));
         Assert.Equal(0, Scalar(migrated, "SELECT count(*) FROM pragma_foreign_key_check;"));
@@ -418,6 +575,64 @@ public sealed class LedgerIncrementalTests : IDisposable
         File.AppendAllLines(ClaudeFiles(home)[0], [User("2026-03-01T00:00:00Z", "\"more\""), Assistant("msg_late", "req_late", "2026-03-01T00:00:01Z", ToolUse("toolu_late"))]);
         new Ingestor(migrated).Run(Home(home));
         Assert.Equal(FreshDump(home), Dump(migrated));
+    }
+
+    [Fact]
+    public void A_version_6_ledger_reads_every_codex_rollout_again_and_then_resumes_them()
+    {
+        var home = Path.Combine(_dir, "home");
+        SyntheticHistory.Generate(new SynthOptions { OutputDirectory = home, Seed = 10, TargetBytes = 1_000_000 });
+        var path = Path.Combine(_dir, "ledger.db");
+        using (var db = LedgerDatabase.Open(path))
+        {
+            new Ingestor(db).Run(Home(home));
+        }
+
+        // Back to version 6: no reader state, Codex cursors at the start, and Codex first lines on
+        // the old meaning (the first input event's line, before the model output).
+        using (var old = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            old.Open();
+            using var command = new SqliteCommand("""
+                BEGIN;
+                ALTER TABLE sources DROP COLUMN cursor_reader_state;
+                UPDATE sources SET cursor_offset = 0, cursor_line = 0 WHERE provider = 'codex';
+                UPDATE steps SET first_line = first_line - 1 WHERE source_id IN (SELECT id FROM sources WHERE provider = 'codex');
+                PRAGMA user_version = 6;
+                COMMIT;
+                """, old);
+            command.ExecuteNonQuery();
+        }
+
+        using var migrated = LedgerDatabase.Open(path);
+        Assert.Equal(LedgerDatabase.LatestVersion, migrated.SchemaVersion);
+        var codexFiles = LogFiles(home, Model.Provider.Codex).Length;
+        var report = new Ingestor(migrated).Run(Home(home));
+        Assert.Equal(codexFiles, report.FilesRead);
+        Assert.Equal(FreshDump(home), Dump(migrated));
+
+        // Every rollout now has a cursor with its state: an append resumes.
+        File.AppendAllLines(LogFiles(home, Model.Provider.Codex)[0], [Rollout.Reasoning("2026-12-01T00:00:00.000Z")]);
+        Assert.Equal(1, new Ingestor(migrated).Run(Home(home)).FilesResumed);
+        Assert.Equal(FreshDump(home), Dump(migrated));
+    }
+
+    [Fact]
+    public void A_damaged_codex_reader_state_makes_the_next_read_a_full_one()
+    {
+        var (home, file, ledger) = IngestedTwoCalls();
+        using var db = ledger;
+        using (var damage = new SqliteCommand("UPDATE sources SET cursor_reader_state = substr(cursor_reader_state, 1, length(cursor_reader_state) - 3);", db.Connection))
+        {
+            Assert.Equal(1, damage.ExecuteNonQuery());
+        }
+
+        File.AppendAllLines(file, [Rollout.Output("2026-02-01T00:00:09.000Z", "call_2")]);
+        var report = new Ingestor(db).Run(Home(home));
+        Assert.Equal(1, report.FilesRead);
+        Assert.Equal(0, report.FilesResumed);
+        Assert.Equal(0, report.Diagnostics.TotalSkipped);
+        Assert.Equal(FreshDump(home), Dump(db));
     }
 
     [Fact]

@@ -29,6 +29,22 @@ public sealed partial class CodexSessionReader
 
     public CodexSessionReader(ReadDiagnostics diagnostics) => _diagnostics = diagnostics;
 
+    /// <summary>Where the next incremental read of the file last read should start.</summary>
+    public ReadCheckpoint Checkpoint { get; private set; } = ReadCheckpoint.Start;
+
+    /// <summary>
+    /// True when a resumed read found the file changed before its end (the checkpoint line moved,
+    /// or the step there is gone) or a cursor it cannot use: the file must be read from the start.
+    /// </summary>
+    public bool NeedsFullRead { get; private set; }
+
+    /// <summary>
+    /// In a resumed read: call ids that a full read may have met before the checkpoint — results
+    /// whose call is not in the tail, and the tail's own calls (a full read skips a repeated id).
+    /// The caller checks them against what it stored.
+    /// </summary>
+    public List<string> ToolCallIdsToCheck { get; } = [];
+
     [GeneratedRegex(@"(?:Exit code|Process exited with code)[: ]+(-?[0-9]+)", RegexOptions.CultureInvariant)]
     private static partial Regex ExitCodePattern();
 
@@ -49,30 +65,68 @@ public sealed partial class CodexSessionReader
         return Read(source, lines);
     }
 
+    public List<AgentStep> Read(CodexSessionSource source, JsonlLineReader lines) => Read(source, lines, null);
+
+    /// <summary>
+    /// Reads from <paramref name="resume"/>'s checkpoint and returns the steps from there on;
+    /// <see cref="NeedsFullRead"/> tells when that was not possible.
+    /// </summary>
+    public List<AgentStep> Resume(CodexSessionSource source, ResumeState resume)
+    {
+        using var lines = JsonlLineReader.Open(source.Path, resume.Checkpoint.Offset, resume.Checkpoint.LineNumber);
+        lines.HoldBackUnfinishedLine = true;
+        return Read(source, lines, resume);
+    }
+
+    /// <summary>Where a step's model output starts, and the reader's state just before that line.</summary>
+    private readonly record struct StepStart(long Offset, long LineNumber, int PendingEvents, long LineFingerprint, CodexReadState State);
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public List<AgentStep> Read(CodexSessionSource source, JsonlLineReader lines)
+    private List<AgentStep> Read(CodexSessionSource source, JsonlLineReader lines, ResumeState? resume)
     {
         _tape = JsonTape.ForThread(0);
         _inner = JsonTape.ForThread(1);
+        NeedsFullRead = false;
+        ToolCallIdsToCheck.Clear();
+        Checkpoint = resume?.Checkpoint ?? ReadCheckpoint.Start;
         var steps = new List<AgentStep>();
         var label = source.SessionFileLabel ?? source.Path;
         var fileStem = Path.GetFileNameWithoutExtension(source.Path);
-        string? sessionMetaId = null, fileSessionMetaId = null, parentSessionMetaId = null;
-        var isSubagentFile = false;
-        string? currentTurnId = null, currentModel = null, currentCwd = null, lastTotalSignature = null;
-        Usage? lastTotal = null;
-        var perTurn = new Dictionary<string, int>(StringComparer.Ordinal);
-        var perSession = new Dictionary<string, int>(StringComparer.Ordinal);
-        var pending = new List<TimingEvent>();
+        var s = new CodexReadState();
+        if (resume is not null)
+        {
+            if (CodexReadState.Deserialize(resume.Checkpoint.ReaderState) is not { } resumed)
+            {
+                NeedsFullRead = true; // a cursor from before Codex reads resumed, or of another format
+                return steps;
+            }
+
+            s = resumed;
+        }
+
+        var pending = resume is null ? new List<TimingEvent>() : [.. resume.PendingEvents];
         var segmentEvents = new List<TimingEvent>();
         var segmentTools = new List<ToolCall>();
         var toolsById = new Dictionary<string, ToolCall>(StringComparer.Ordinal);
-        long segmentFirstLine = 0;
+        StepStart? segmentStart = null, lastStepStart = null;
+        string? lastStepTurn = null, lastStepSession = null;
+        var firstRecord = true;
 
         // TraceLab reads Codex files with errors="replace": bad bytes become U+FFFD.
         while (lines.TryReadRecord(_tape, source.Path, _diagnostics, replaceInvalidUtf8: true))
         {
             var t = _tape;
+            if (firstRecord && resume is not null)
+            {
+                // The checkpoint line must still be where it was: otherwise the file was rewritten.
+                if (lines.LineOffset != resume.Checkpoint.Offset || ReadCheckpoint.Fingerprint(lines.LastRecord) != resume.Checkpoint.LineFingerprint)
+                {
+                    NeedsFullRead = true;
+                    return [];
+                }
+            }
+
+            firstRecord = false;
             var payload = t.Get(JsonTape.Root, "payload"u8);
             if (payload < 0 || t.KindOf(payload) != JsonKind.Object)
             {
@@ -93,38 +147,38 @@ public sealed partial class CodexSessionReader
                 var id = t.GetStringOrNull(t.Get(payload, "id"u8));
                 if (!string.IsNullOrEmpty(id))
                 {
-                    if (fileSessionMetaId is null)
+                    if (s.FileSessionMetaId is null)
                     {
-                        fileSessionMetaId = sessionMetaId = id;
+                        s.FileSessionMetaId = s.SessionMetaId = id;
                         var parent = t.GetStringOrNull(Path3(t, t.Get(payload, "source"u8), "subagent"u8, "thread_spawn"u8, "parent_thread_id"u8));
                         if (!string.IsNullOrEmpty(parent))
                         {
-                            parentSessionMetaId = parent;
-                            isSubagentFile = true;
+                            s.ParentSessionMetaId = parent;
+                            s.IsSubagentFile = true;
                         }
                     }
-                    else if (isSubagentFile && id != fileSessionMetaId)
+                    else if (s.IsSubagentFile && id != s.FileSessionMetaId)
                     {
                         // Subagent files replay the parent's history after their own meta.
-                        parentSessionMetaId = id;
+                        s.ParentSessionMetaId = id;
                     }
 
-                    currentCwd = Truthy(t, t.Get(payload, "cwd"u8)) ?? currentCwd;
+                    s.Cwd = Truthy(t, t.Get(payload, "cwd"u8)) ?? s.Cwd;
                     continue;
                 }
             }
 
             if (t.StringEquals(type, "turn_context"u8))
             {
-                currentTurnId = Truthy(t, t.Get(payload, "turn_id"u8)) ?? currentTurnId;
-                currentModel = Truthy(t, t.Get(payload, "model"u8)) ?? currentModel;
-                currentCwd = Truthy(t, t.Get(payload, "cwd"u8)) ?? currentCwd;
+                s.TurnId = Truthy(t, t.Get(payload, "turn_id"u8)) ?? s.TurnId;
+                s.Model = Truthy(t, t.Get(payload, "model"u8)) ?? s.Model;
+                s.Cwd = Truthy(t, t.Get(payload, "cwd"u8)) ?? s.Cwd;
                 continue;
             }
 
             if (t.StringEquals(payloadType, "task_started"u8))
             {
-                currentTurnId = Truthy(t, t.Get(payload, "turn_id"u8)) ?? currentTurnId;
+                s.TurnId = Truthy(t, t.Get(payload, "turn_id"u8)) ?? s.TurnId;
                 continue;
             }
 
@@ -133,11 +187,6 @@ public sealed partial class CodexSessionReader
             if (!isEvent && !isResponse)
             {
                 continue;
-            }
-
-            if (segmentEvents.Count == 0 && pending.Count == 0)
-            {
-                segmentFirstLine = lines.LineNumber;
             }
 
             if (isEvent && t.StringEquals(payloadType, "user_message"u8))
@@ -152,12 +201,14 @@ public sealed partial class CodexSessionReader
             }
             else if (isResponse && t.StringEquals(payloadType, "reasoning"u8))
             {
+                segmentStart ??= StartOfStep(lines, pending.Count, s);
                 segmentEvents.Add(new TimingEvent { EventType = TimingEventType.Reasoning, Timestamp = timestamp, Source = "response_item.reasoning" });
             }
             else if (isResponse && t.StringEquals(payloadType, "message"u8))
             {
                 if (t.StringEquals(t.Get(payload, "role"u8), "assistant"u8))
                 {
+                    segmentStart ??= StartOfStep(lines, pending.Count, s);
                     segmentEvents.Add(new TimingEvent
                     {
                         EventType = TimingEventType.Text,
@@ -175,6 +226,12 @@ public sealed partial class CodexSessionReader
                     continue;
                 }
 
+                if (resume is not null)
+                {
+                    ToolCallIdsToCheck.Add(callId); // a full read skips a call id it met before the checkpoint
+                }
+
+                segmentStart ??= StartOfStep(lines, pending.Count, s);
                 var custom = t.StringEquals(payloadType, "custom_tool_call"u8);
                 var name = t.GetStringOrNull(t.Get(payload, "name"u8));
                 var input = t.Get(payload, custom ? "input"u8 : "arguments"u8);
@@ -205,6 +262,11 @@ public sealed partial class CodexSessionReader
                 var callId = t.GetStringOrNull(t.Get(payload, "call_id"u8));
                 if (callId is null || !toolsById.TryGetValue(callId, out var tool))
                 {
+                    if (callId is not null && resume is not null)
+                    {
+                        ToolCallIdsToCheck.Add(callId); // its call may be before the checkpoint
+                    }
+
                     continue;
                 }
 
@@ -268,11 +330,13 @@ public sealed partial class CodexSessionReader
                 }
 
                 var signature = SortedSignature(t, totalIndex);
-                if (signature == lastTotalSignature)
+                if (signature == s.LastTotalSignature)
                 {
                     continue; // a duplicate echo of the previous report
                 }
 
+                // A call with no output records starts at its usage report.
+                var start = segmentStart ?? StartOfStep(lines, pending.Count, s);
                 var total = ReadUsage(t, totalIndex);
                 Usage last;
                 if (lastIndex >= 0 && t.KindOf(lastIndex) == JsonKind.Object)
@@ -282,40 +346,41 @@ public sealed partial class CodexSessionReader
                 else
                 {
                     // Only the cumulative counters: the call's usage is the difference.
+                    var before = s.LastTotal ?? default;
                     last = new Usage
                     {
-                        Input = Math.Max(0, total.Input - (lastTotal?.Input ?? 0)),
-                        Cached = Math.Max(0, total.Cached - (lastTotal?.Cached ?? 0)),
-                        Output = Math.Max(0, total.Output - (lastTotal?.Output ?? 0)),
-                        Reasoning = Math.Max(0, total.Reasoning - (lastTotal?.Reasoning ?? 0)),
+                        Input = Math.Max(0, total.Input - before.Input),
+                        Cached = Math.Max(0, total.Cached - before.Cached),
+                        Output = Math.Max(0, total.Output - before.Output),
+                        Reasoning = Math.Max(0, total.Reasoning - before.Reasoning),
                     };
                 }
 
-                lastTotalSignature = signature;
-                lastTotal = total;
+                s.LastTotalSignature = signature;
+                s.LastTotal = (total.Input, total.Cached, total.Output, total.Reasoning);
 
-                var turnForId = currentTurnId ?? fileStem;
-                perTurn.TryGetValue(turnForId, out var turnRound);
-                perTurn[turnForId] = turnRound + 1;
+                var turnForId = s.TurnId ?? fileStem;
+                s.CallsPerTurn.TryGetValue(turnForId, out var turnRound);
+                s.CallsPerTurn[turnForId] = turnRound + 1;
 
-                var roundSession = sessionMetaId ?? fileStem;
+                var roundSession = s.SessionMetaId ?? fileStem;
                 var isChild = false;
-                if (isSubagentFile)
+                if (s.IsSubagentFile)
                 {
-                    if (currentTurnId is not null && fileSessionMetaId is not null && string.CompareOrdinal(currentTurnId, fileSessionMetaId) >= 0)
+                    if (s.TurnId is not null && s.FileSessionMetaId is not null && string.CompareOrdinal(s.TurnId, s.FileSessionMetaId) >= 0)
                     {
-                        roundSession = fileSessionMetaId;
+                        roundSession = s.FileSessionMetaId;
                         isChild = true;
                     }
-                    else if (parentSessionMetaId is not null)
+                    else if (s.ParentSessionMetaId is not null)
                     {
-                        roundSession = parentSessionMetaId;
+                        roundSession = s.ParentSessionMetaId;
                     }
                 }
 
                 var sessionId = "codex:" + roundSession;
-                perSession.TryGetValue(sessionId, out var roundIndex);
-                perSession[sessionId] = roundIndex + 1;
+                s.CallsPerSession.TryGetValue(sessionId, out var roundIndex);
+                s.CallsPerSession[sessionId] = roundIndex + 1;
 
                 var step = new AgentStep
                 {
@@ -324,9 +389,9 @@ public sealed partial class CodexSessionReader
                     SessionFile = label,
                     RoundIndex = roundIndex,
                     RoundId = $"{turnForId}:{turnRound.ToString(CultureInfo.InvariantCulture)}",
-                    TurnId = currentTurnId,
-                    Cwd = currentCwd,
-                    Model = currentModel,
+                    TurnId = s.TurnId,
+                    Cwd = s.Cwd,
+                    Model = s.Model,
                     InputTokensTotal = last.Input,
                     PrefixTokens = last.Cached,
                     NewlyAppendTokens = Math.Max(0, last.Input - last.Cached),
@@ -334,13 +399,13 @@ public sealed partial class CodexSessionReader
                     ReasoningOutputTokens = last.Reasoning,
                     TimingEvents = [.. pending, .. segmentEvents, new TimingEvent { EventType = TimingEventType.UsageReport, Timestamp = timestamp, Source = "event_msg.token_count" }],
                     Tools = [.. segmentTools],
-                    FirstLine = segmentFirstLine == 0 ? lines.LineNumber : segmentFirstLine,
+                    FirstLine = start.LineNumber,
                 };
                 step.StartedAt = Earliest(step.TimingEvents);
-                if (isChild && parentSessionMetaId is not null)
+                if (isChild && s.ParentSessionMetaId is not null)
                 {
-                    step.ParentSessionId = "codex:" + parentSessionMetaId;
-                    step.AgentId = fileSessionMetaId;
+                    step.ParentSessionId = "codex:" + s.ParentSessionMetaId;
+                    step.AgentId = s.FileSessionMetaId;
                     step.IsSidechain = true;
                 }
 
@@ -354,12 +419,51 @@ public sealed partial class CodexSessionReader
                 pending.Clear();
                 segmentEvents.Clear();
                 segmentTools.Clear();
-                segmentFirstLine = 0;
+                segmentStart = null;
+                lastStepStart = start;
+                lastStepTurn = turnForId;
+                lastStepSession = sessionId;
             }
+        }
+
+        if (lastStepStart is { } resumeAt)
+        {
+            // The last step stays open (its tools' results come after its usage report): the next
+            // read starts at its model output, with the state from just before. The counts then
+            // are the final ones less this step's own call.
+            var state = resumeAt.State;
+            state.CallsPerTurn = WithoutOneCall(s.CallsPerTurn, lastStepTurn!);
+            state.CallsPerSession = WithoutOneCall(s.CallsPerSession, lastStepSession!);
+            Checkpoint = new ReadCheckpoint(resumeAt.Offset, resumeAt.LineNumber - 1, steps[^1].RoundIndex, resumeAt.PendingEvents,
+                resumeAt.LineFingerprint, 0, ReaderState: state.Serialize());
+        }
+        else if (resume is not null)
+        {
+            // The tail re-reads the step at the checkpoint: without it, the file is not what it was.
+            NeedsFullRead = true;
+            return [];
         }
 
         // Events and tools after the last accepted usage report belong to no recorded call: dropped.
         return steps;
+    }
+
+    private static StepStart StartOfStep(JsonlLineReader lines, int pendingEvents, CodexReadState state) =>
+        new(lines.LineOffset, lines.LineNumber, pendingEvents, ReadCheckpoint.Fingerprint(lines.LastRecord), state.Snapshot());
+
+    private static Dictionary<string, int> WithoutOneCall(Dictionary<string, int> counts, string key)
+    {
+        var copy = new Dictionary<string, int>(counts, StringComparer.Ordinal);
+        if (copy[key] == 1)
+        {
+            copy.Remove(key); // never counted before: absent, as a full read's state would have it
+        }
+        else
+        {
+            copy[key]--;
+        }
+
+        return copy;
     }
 
     private static string? ResultSource(JsonTape t, bool isEvent, bool isResponse, int payloadType)
