@@ -32,10 +32,11 @@ internal sealed class AffectedRows(SqliteConnection connection)
     /// <summary>How many lineage keys went through the dedupe queries (for tests of the first-ingest shortcut).</summary>
     public long LineageKeysSettled { get; private set; }
 
-    public void Added(AgentStep step)
+    /// <summary>Notes a stored step; <paramref name="lineageKey"/> is its <see cref="LedgerWriter.LineageKey"/>.</summary>
+    public void Added(AgentStep step, string? lineageKey)
     {
         _sessions.Add(step.SessionId);
-        if (LedgerWriter.LineageKey(step) is { } key && (!FirstLoad || !_lineageSeen.Add(StringComparer.Ordinal.GetHashCode(key))))
+        if (lineageKey is { } key && (!FirstLoad || !_lineageSeen.Add(StringComparer.Ordinal.GetHashCode(key))))
         {
             _lineageKeys.Add(key);
         }

@@ -197,7 +197,7 @@ public sealed class Ingestor(LedgerDatabase ledger)
                     {
                         if (writer.Insert(step, sourceId, events))
                         {
-                            affected.Added(step);
+                            affected.Added(step, writer.LastLineageKey);
                             report.StepsAdded++;
                         }
                         else

@@ -90,7 +90,8 @@ public sealed class LedgerWriter : IDisposable
         p.Bind(38, s.Home);
         p.Bind(39, s.User);
         p.Bind(40, s.Store);
-        p.Bind(41, LineageKey(s));
+        LastLineageKey = LineageKey(s);
+        p.Bind(41, LastLineageKey);
         p.Bind(42, (long?)s.TraceLabKeys);
         p.BindText(43, timingEventsJson ?? Export.TraceLabRowWriter.TimingEventsUtf8(s.TimingEvents));
         if (p.Execute() == 0)
@@ -125,6 +126,9 @@ public sealed class LedgerWriter : IDisposable
 
         return true;
     }
+
+    /// <summary>The lineage key of the step last passed to <see cref="Insert"/> (built once per step).</summary>
+    public string? LastLineageKey { get; private set; }
 
     /// <summary>
     /// The identity of the API response behind a step, shared by every copy of it (a resumed or

@@ -125,7 +125,7 @@ public sealed class TraceImporter(LedgerDatabase ledger)
                 step.StartedAt ??= StartOf(step);
                 if (writer.Insert(step, sourceId, events))
                 {
-                    affected.Added(step);
+                    affected.Added(step, writer.LastLineageKey);
                     report.StepsAdded++;
                 }
                 else
