@@ -85,6 +85,51 @@ public class ReaderDetailTests
     }
 
     [Fact]
+    public void Header_window_ending_inside_an_escaped_backslash_is_cut_before_it()
+    {
+        // The window ends 96 bytes past "Exit code", and the two bytes of the escaped backslash are
+        // its last two. Cutting between them left a dangling escape, and the decode threw.
+        var r = ReadCodexOutput("Exit code: 1" + new string('x', 82) + "\\" + "tail");
+        Assert.True(r.IsError);
+    }
+
+    /// <summary>
+    /// The header search decodes only a window after the first occurrence of the header words; on
+    /// generated outputs (headers anywhere, repeated, cut short, with escapes and multi-byte text
+    /// around them) it must find what the patterns find in the whole decoded text.
+    /// </summary>
+    [Fact]
+    public void Header_matches_equal_those_in_the_whole_text()
+    {
+        var exitCode = new System.Text.RegularExpressions.Regex(@"(?:Exit code|Process exited with code)[: ]+(-?[0-9]+)");
+        var wallTime = new System.Text.RegularExpressions.Regex(@"^Wall time:\s*([0-9]+(?:\.[0-9]+)?)\s*seconds\b", System.Text.RegularExpressions.RegexOptions.Multiline);
+        string[] pieces =
+        [
+            "Exit code: ", "Exit code ", "Process exited with code ", "Wall time: ", "Wall time:", " seconds", "seconds", "\n",
+            "0", "3", "-1", "12", "0.25", "7.", "\"", "\\", "\t", "é", "日本", "😀", "x", " ", ": ", "Output:\n",
+        ];
+        var rng = new Random(5);
+        for (var i = 0; i < 3000; i++)
+        {
+            var text = new StringBuilder(rng.Next(2) == 0 ? "Chunk ID: a\n" : "");
+            var count = rng.Next(1, 24);
+            for (var k = 0; k < count; k++)
+            {
+                text.Append(rng.Next(10) == 0 ? new string('p', rng.Next(20, 400)) : pieces[rng.Next(pieces.Length)]);
+            }
+
+            var output = text.ToString();
+            var r = ReadCodexOutput(output);
+            var exit = exitCode.Match(output);
+            var wall = wallTime.Match(output);
+            bool? isError = exit.Success ? long.Parse(exit.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) != 0 : null;
+            long? wallMs = wall.Success ? (long)Math.Round(double.Parse(wall.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) * 1000, MidpointRounding.ToEven) : null;
+            Assert.True(isError == r.IsError, $"exit code of {JsonSerializer.Serialize(output)}: expected {isError}, read {r.IsError}");
+            Assert.True(wallMs == r.InternalMs, $"wall time of {JsonSerializer.Serialize(output)}: expected {wallMs}, read {r.InternalMs}");
+        }
+    }
+
+    [Fact]
     public void Json_object_output_with_metadata_exit_code()
     {
         Assert.False(ReadCodexOutput("{\"output\":\"done\",\"metadata\":{\"exit_code\":0}}").IsError);

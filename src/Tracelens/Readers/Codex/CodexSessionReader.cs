@@ -542,9 +542,11 @@ public sealed partial class CodexSessionReader
     }
 
     /// <summary>
-    /// The leftmost match of a header pattern in a string value, decoding only its first few
-    /// kilobytes when the match lies there (tool outputs can be megabytes; their headers come first).
-    /// A match touching the end of that window could continue past it, so it falls back to the whole text.
+    /// The leftmost match of a header pattern in a string value, decoding only the text up to a
+    /// little past the first occurrence of the pattern's leading words (tool outputs can be
+    /// megabytes, and a runner's header holds the match within a few dozen bytes). A match
+    /// touching the end of that window could continue past it, and a first occurrence that does
+    /// not match leaves the leftmost match further on: both fall back to the whole text.
     /// </summary>
     private static Match? FirstMatch(Regex pattern, JsonTape t, int index)
     {
@@ -553,31 +555,48 @@ public sealed partial class CodexSessionReader
             return null;
         }
 
-        const int Window = 4096;
+        // Past the leading words: the rest of a header match ("…: 12.5 seconds", "…: -1").
+        const int Margin = 96;
         var raw = t.RawSpan(index);
 
-        // Both header patterns start with fixed ASCII words that JSON never escapes: without one of
-        // them in the raw bytes there is no match, and nothing needs decoding.
-        var mayMatch = pattern == WallTimePattern()
-            ? raw.IndexOf("Wall time:"u8) >= 0
-            : raw.IndexOf("Exit code"u8) >= 0 || raw.IndexOf("Process exited with code"u8) >= 0;
-        if (!mayMatch)
+        // Both header patterns start with fixed ASCII words that JSON never escapes: a match cannot
+        // start before their first occurrence in the raw bytes, and without one there is none.
+        int first;
+        if (pattern == WallTimePattern())
+        {
+            first = raw.IndexOf("Wall time:"u8);
+        }
+        else
+        {
+            first = raw.IndexOf("Process exited with code"u8);
+            var exit = raw[..(first < 0 ? raw.Length : first)].IndexOf("Exit code"u8);
+            first = exit >= 0 ? exit : first;
+        }
+
+        if (first < 0)
         {
             return null;
         }
 
-        if (raw.Length > Window)
+        var cut = first + Margin;
+        if (cut < raw.Length)
         {
-            var cut = Window;
             while (cut > 0 && (raw[cut] & 0xC0) == 0x80)
             {
                 cut--; // not inside a UTF-8 sequence
             }
 
+            // Not inside an escape (the longest, a surrogate pair, is 12 bytes): cut before the last
+            // backslash near the end, and before the whole run it belongs to — a backslash after a
+            // byte that is not one always starts an escape, while one inside a run may be escaped.
             var tail = raw[Math.Max(0, cut - 12)..cut].LastIndexOf((byte)'\\');
             if (tail >= 0)
             {
-                cut = Math.Max(0, cut - 12) + tail; // not inside an escape (or a surrogate-pair escape)
+                cut = Math.Max(0, cut - 12) + tail;
+                while (cut > 0 && raw[cut - 1] == (byte)'\\')
+                {
+                    cut--;
+                }
             }
 
             var window = raw[..cut];
