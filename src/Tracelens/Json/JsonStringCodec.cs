@@ -13,45 +13,80 @@ namespace Tracelens.Json;
 public static class JsonStringCodec
 {
     /// <summary>Decodes the raw bytes between a JSON string's quotes (escapes included).</summary>
+    /// <remarks>
+    /// Into one char buffer, not a builder fed a string per plain run: tool output has an escape
+    /// about every 40 bytes. The text never has more chars than the raw bytes (a UTF-8 byte gives at
+    /// most one char, an escape one char for two or six bytes). Each plain run is decoded on its own,
+    /// so an invalid byte sequence becomes U+FFFD within its run, as before.
+    /// </remarks>
     public static string Unescape(ReadOnlySpan<byte> raw)
     {
-        var sb = new StringBuilder(raw.Length);
-        var i = 0;
-        while (i < raw.Length)
+        var first = raw.IndexOf((byte)'\\');
+        if (first < 0)
         {
-            var k = raw[i..].IndexOf((byte)'\\');
-            var plainEnd = k < 0 ? raw.Length : i + k;
-            if (plainEnd > i)
-            {
-                sb.Append(Encoding.UTF8.GetString(raw[i..plainEnd]));
-            }
-
-            if (k < 0)
-            {
-                break;
-            }
-
-            i = plainEnd;
-            var c = raw[i + 1];
-            switch (c)
-            {
-                case (byte)'u':
-                    sb.Append((char)int.Parse(Encoding.ASCII.GetString(raw.Slice(i + 2, 4)), NumberStyles.HexNumber, CultureInfo.InvariantCulture));
-                    i += 6;
-                    continue;
-                case (byte)'b': sb.Append('\b'); break;
-                case (byte)'f': sb.Append('\f'); break;
-                case (byte)'n': sb.Append('\n'); break;
-                case (byte)'r': sb.Append('\r'); break;
-                case (byte)'t': sb.Append('\t'); break;
-                default: sb.Append((char)c); break;
-            }
-
-            i += 2;
+            return Encoding.UTF8.GetString(raw);
         }
 
-        return sb.ToString();
+        char[]? rented = null;
+        var chars = raw.Length <= 512 ? stackalloc char[raw.Length] : (rented = System.Buffers.ArrayPool<char>.Shared.Rent(raw.Length));
+        try
+        {
+            var n = 0;
+            var i = 0;
+            while (i < raw.Length)
+            {
+                var k = i == 0 ? first : raw[i..].IndexOf((byte)'\\');
+                var plainEnd = k < 0 ? raw.Length : i + k;
+                if (plainEnd > i)
+                {
+                    n += Encoding.UTF8.GetChars(raw[i..plainEnd], chars[n..]);
+                }
+
+                if (k < 0)
+                {
+                    break;
+                }
+
+                i = plainEnd;
+                var c = raw[i + 1];
+                if (c == (byte)'u')
+                {
+                    chars[n++] = (char)((Hex(raw[i + 2]) << 12) | (Hex(raw[i + 3]) << 8) | (Hex(raw[i + 4]) << 4) | Hex(raw[i + 5]));
+                    i += 6;
+                    continue;
+                }
+
+                chars[n++] = c switch
+                {
+                    (byte)'b' => '\b',
+                    (byte)'f' => '\f',
+                    (byte)'n' => '\n',
+                    (byte)'r' => '\r',
+                    (byte)'t' => '\t',
+                    _ => (char)c,
+                };
+                i += 2;
+            }
+
+            return new string(chars[..n]);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<char>.Shared.Return(rented);
+            }
+        }
     }
+
+    /// <summary>The value of one hex digit of a <c>\u</c> escape (the parse has checked it is one).</summary>
+    private static int Hex(byte digit) => digit switch
+    {
+        >= (byte)'0' and <= (byte)'9' => digit - '0',
+        >= (byte)'a' and <= (byte)'f' => digit - 'a' + 10,
+        >= (byte)'A' and <= (byte)'F' => digit - 'A' + 10,
+        _ => throw new FormatException($"'{(char)digit}' is not a hex digit in a \\u escape"),
+    };
 
     /// <summary>Number of Unicode code points in valid UTF-8 (continuation bytes do not count).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

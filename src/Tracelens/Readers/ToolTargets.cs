@@ -126,17 +126,26 @@ public static class ToolTargets
     /// <summary>The first file named by an apply_patch body (<c>*** Update File: path</c>).</summary>
     public static string? PatchTarget(string patch)
     {
-        foreach (var line in patch.Split('\n'))
+        // Line by line over the text, not split into strings first: a patch can be thousands of lines.
+        var rest = patch.AsSpan();
+        while (true)
         {
+            var end = rest.IndexOf('\n');
+            var line = end < 0 ? rest : rest[..end];
             foreach (var prefix in (ReadOnlySpan<string>)["*** Update File: ", "*** Add File: ", "*** Delete File: "])
             {
                 if (line.StartsWith(prefix, StringComparison.Ordinal))
                 {
-                    return line[prefix.Length..].Trim();
+                    return line[prefix.Length..].Trim().ToString();
                 }
             }
-        }
 
-        return null;
+            if (end < 0)
+            {
+                return null;
+            }
+
+            rest = rest[(end + 1)..];
+        }
     }
 }

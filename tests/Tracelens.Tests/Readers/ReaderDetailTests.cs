@@ -84,6 +84,16 @@ public class ReaderDetailTests
         Assert.False(ok.IsError);
     }
 
+    [Theory]
+    [InlineData("*** Begin Patch\n*** Update File: src/a.cs\n@@\n-x\n+y\n*** End Patch", "src/a.cs")]
+    [InlineData("*** Add File:  b.txt \r\n+hello", "b.txt")]
+    [InlineData("*** Begin Patch\n*** Delete File: c.md", "c.md")]
+    [InlineData("*** Begin Patch\n  *** Update File: indented.cs\n*** Update File: second.cs\n", "second.cs")]
+    [InlineData("*** Begin Patch\n*** End Patch\n", null)]
+    [InlineData("", null)]
+    public void A_patch_names_the_first_file_it_touches(string patch, string? expected) =>
+        Assert.Equal(expected, Tracelens.Readers.ToolTargets.PatchTarget(patch));
+
     [Fact]
     public void Header_window_ending_inside_an_escaped_backslash_is_cut_before_it()
     {
