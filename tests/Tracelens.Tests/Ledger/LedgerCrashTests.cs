@@ -354,6 +354,8 @@ public sealed class LedgerCrashTests : IDisposable
         var landed = 0;
         for (var attempt = 0; attempt < 12 && landed < 3; attempt++)
         {
+            // Timed here: Process.StartTime reads /proc, which is gone once the process is reaped.
+            var started = Stopwatch.StartNew();
             using var p = Start(home, ledger);
             Thread.Sleep(rng.Next(runMs / 3, runMs * 9 / 10));
             var killed = KilledMidway(p);
@@ -364,7 +366,7 @@ public sealed class LedgerCrashTests : IDisposable
                 continue;
             }
 
-            runMs = Math.Max(6, Math.Min(runMs, (int)(p.ExitTime - p.StartTime).TotalMilliseconds) * 3 / 4);
+            runMs = Math.Max(6, Math.Min(runMs, (int)started.ElapsedMilliseconds) * 3 / 4);
             CopyLedger(before, ledger);
         }
 
