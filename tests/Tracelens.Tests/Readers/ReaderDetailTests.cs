@@ -84,6 +84,27 @@ public class ReaderDetailTests
         Assert.False(ok.IsError);
     }
 
+    /// <summary>
+    /// A usage report whose cumulative total equals the previous one's as Python compares them
+    /// (<c>json.dumps(sort_keys=True)</c>: key order and number spelling aside) is an echo, not a call.
+    /// </summary>
+    [Theory]
+    [InlineData("""{"input_tokens":10,"cached_input_tokens":0,"output_tokens":1}""", """{"output_tokens":1,"input_tokens":10,"cached_input_tokens":0}""", 1)]
+    [InlineData("""{"input_tokens":10,"cached_input_tokens":0,"output_tokens":1}""", """{"input_tokens":1E1,"cached_input_tokens":0,"output_tokens":1}""", 2)]
+    [InlineData("""{"input_tokens":10,"cached_input_tokens":0,"output_tokens":1}""", """{"input_tokens":10,"cached_input_tokens":0,"output_tokens":2}""", 2)]
+    [InlineData("""{"a":{"y":1,"x":[2,"é"]},"input_tokens":10}""", """{"input_tokens":10,"a":{"y":1,"x":[2,"\u00e9"]}}""", 1)]
+    public void A_repeated_cumulative_total_is_an_echo(string first, string second, int calls)
+    {
+        string Usage(string time, string total) =>
+            $$"""{"timestamp":"{{time}}","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":""" + total + "}}}";
+        var text = string.Join('\n',
+            """{"timestamp":"2026-04-20T00:00:00.000Z","type":"session_meta","payload":{"id":"s1","cwd":"/w"}}""",
+            Usage("2026-04-20T00:00:01.000Z", first),
+            Usage("2026-04-20T00:00:02.000Z", second)) + "\n";
+        using var reader = new JsonlLineReader(new MemoryStream(Encoding.UTF8.GetBytes(text)));
+        Assert.Equal(calls, new CodexSessionReader(new ReadDiagnostics()).Read(new CodexSessionSource("mem.jsonl"), reader).Count);
+    }
+
     [Theory]
     [InlineData("*** Begin Patch\n*** Update File: src/a.cs\n@@\n-x\n+y\n*** End Patch", "src/a.cs")]
     [InlineData("*** Add File:  b.txt \r\n+hello", "b.txt")]

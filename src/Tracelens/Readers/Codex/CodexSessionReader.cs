@@ -711,19 +711,52 @@ public sealed partial class CodexSessionReader
     }
 
     /// <summary><c>json.dumps(total, sort_keys=True)</c>-equivalent identity of a usage object.</summary>
-    private static string SortedSignature(JsonTape t, int obj)
+    /// <remarks>
+    /// Taken for every usage report, so without LINQ or a string per value: the members (a handful)
+    /// are put in key order by a stable insertion sort, and each value's serialization is decoded
+    /// straight into the one builder.
+    /// </remarks>
+    private string SortedSignature(JsonTape t, int obj)
     {
-        var members = PythonJson.Members(t, obj)
-            .Select(m => (Key: t.GetString(m.Key), Value: PythonJson.Serialize(t, m.Value)))
-            .OrderBy(m => m.Key, StringComparer.Ordinal);
-        var sb = new StringBuilder();
-        foreach (var (key, value) in members)
+        var members = PythonJson.Members(t, obj);
+        var keys = new string[members.Count];
+        Span<int> order = members.Count <= 32 ? stackalloc int[members.Count] : new int[members.Count];
+        for (var i = 0; i < members.Count; i++)
         {
-            sb.Append(key).Append('\u0000').Append(value).Append('\u0001');
+            keys[i] = t.GetString(members[i].Key);
+            var k = i;
+            while (k > 0 && string.CompareOrdinal(keys[order[k - 1]], keys[i]) > 0)
+            {
+                order[k] = order[k - 1];
+                k--;
+            }
+
+            order[k] = i;
         }
 
-        return sb.ToString();
+        var signature = _signature.Clear();
+        Span<char> chars = stackalloc char[256];
+        foreach (var i in order)
+        {
+            signature.Append(keys[i]).Append('\u0000');
+            var value = Utf8Buffer.ForThread(0);
+            PythonJson.WriteUtf8(value, t, members[i].Value);
+            if (value.Length <= chars.Length)
+            {
+                signature.Append(chars[..Encoding.UTF8.GetChars(value.WrittenSpan, chars)]);
+            }
+            else
+            {
+                signature.Append(Encoding.UTF8.GetString(value.WrittenSpan));
+            }
+
+            signature.Append('\u0001');
+        }
+
+        return signature.ToString();
     }
+
+    private readonly StringBuilder _signature = new();
 
     /// <summary>The earliest parseable event timestamp (events are concatenated, not merged, so not the first).</summary>
     private static string? Earliest(List<TimingEvent> events)
