@@ -322,8 +322,8 @@ public sealed class Ingestor(LedgerDatabase ledger)
     /// <summary>
     /// Whether a resumed read's tail continues something from before its checkpoint: a step key
     /// this file already stored there, or a tool call id stored there (a late result, or a repeated
-    /// Codex call id). Then only a full read gives the right rows. Checked after the read, by index,
-    /// for the few ids the tail has.
+    /// Codex call id). Then only a full read gives the right rows. Checked after the read: the step
+    /// keys by index, the call ids in one pass over the calls the file stored before the checkpoint.
     /// </summary>
     private bool TailContinuesEarlierSteps(long sourceId, ReadCheckpoint from, List<(AgentStep Step, byte[] Events)> tail, IReadOnlyList<string> toolCallIds)
     {

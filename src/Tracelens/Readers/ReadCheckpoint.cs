@@ -38,6 +38,12 @@ public sealed record ReadCheckpoint(long Offset, long LineNumber, int RoundIndex
         return head[..n];
     }
 
+    /// <summary>
+    /// Whether the record a resumed read met first is the checkpoint line, where it was: otherwise
+    /// the file was rewritten before the checkpoint and must be read whole.
+    /// </summary>
+    public bool IsAt(JsonlLineReader lines) => lines.LineOffset == Offset && Fingerprint(lines.LastRecord) == LineFingerprint;
+
     /// <summary>The fingerprint of the part of <paramref name="head"/> before <paramref name="offset"/>.</summary>
     public static long HeadFingerprintOf(ReadOnlySpan<byte> head, long offset) =>
         Fingerprint(head[..(int)Math.Min(head.Length, offset)]);
@@ -74,8 +80,9 @@ public sealed record ReadCheckpoint(long Offset, long LineNumber, int RoundIndex
 /// <summary>
 /// The state an incremental read resumes with: the stored checkpoint and the input events that
 /// preceded it. A resumed read cannot know on its own whether the tail continues something from
-/// before the checkpoint (a message continued, a tool result for an earlier call): it reports the
-/// message ids it created and the tool results it could not place, and the caller checks those
+/// before the checkpoint (a message continued, a tool result for an earlier call, a Codex call id
+/// used again): it reports the ids of the steps it created and the tool call ids it could not tell
+/// apart from earlier ones, and the caller checks those
 /// against what it stored, reading the whole file when one matches — so an incremental read
 /// always equals a full one.
 /// </summary>

@@ -104,7 +104,7 @@ public sealed class ClaudeSessionReader
             if (firstRecord && resume is not null && resume.Checkpoint.Offset > 0)
             {
                 // The checkpoint line must still be where it was: otherwise the file was rewritten.
-                if (lines.LineOffset != start.Offset || ReadCheckpoint.Fingerprint(lines.LastRecord) != start.LineFingerprint)
+                if (!start.IsAt(lines))
                 {
                     NeedsFullRead = true;
                     return [];

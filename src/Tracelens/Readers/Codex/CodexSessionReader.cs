@@ -119,7 +119,7 @@ public sealed partial class CodexSessionReader
             if (firstRecord && resume is not null)
             {
                 // The checkpoint line must still be where it was: otherwise the file was rewritten.
-                if (lines.LineOffset != resume.Checkpoint.Offset || ReadCheckpoint.Fingerprint(lines.LastRecord) != resume.Checkpoint.LineFingerprint)
+                if (!resume.Checkpoint.IsAt(lines))
                 {
                     NeedsFullRead = true;
                     return [];
@@ -600,7 +600,7 @@ public sealed partial class CodexSessionReader
             }
 
             var window = raw[..cut];
-            var prefix = window.Contains((byte)'\\') ? JsonStringCodec.Unescape(window) : Encoding.UTF8.GetString(window);
+            var prefix = JsonStringCodec.Unescape(window);
             var m = pattern.Match(prefix);
             if (m.Success && m.Index + m.Length < prefix.Length)
             {
